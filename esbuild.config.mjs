@@ -1,0 +1,46 @@
+// One build for every bundle: the extension and worker/CLI run on Node (vscode and
+// native or wasm-loading packages stay external and ship in node_modules), the webview
+// runs in the browser. Type checking is separate (`npm run typecheck`).
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Packages that must not be bundled: native binaries, wasm loaders, or the host API. */
+const nodeExternals = [
+  'vscode',
+  '@lancedb/lancedb',
+  'apache-arrow',
+  '@huggingface/transformers',
+  'onnxruntime-node',
+  'web-tree-sitter',
+  'tree-sitter-wasms',
+  'chokidar',
+];
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const builds = [
+  {
+    ...common,
+    entryPoints: { cli: 'server/cli/main.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: nodeExternals,
+  },
+];
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
