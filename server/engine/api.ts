@@ -63,3 +63,43 @@ export interface StoredChunk {
 
 /** Listener for status changes (progress, state). */
 export type StatusListener = (status: IndexStatus) => void;
+
+/**
+ * What the engine offers its callers (worker handlers, CLI, MCP tools). Implemented
+ * by `Engine` in `server/engine/engine.ts`, opened with `Engine.open(options)`.
+ */
+export interface EngineApi {
+  /** The roots as resolved (absolute real paths and display names). */
+  readonly roots: ReadonlyArray<{ absPath: string; name: string }>;
+  /** Absolute path of the index directory. */
+  readonly indexDir: string;
+  /**
+   * Brings the index up to date with the files on disk (a full reconciliation scan;
+   * unchanged files are not re-read). `paths` limits the pass to those absolute paths.
+   */
+  index(opts?: { signal?: AbortSignal; paths?: string[] }): Promise<IndexSummary>;
+  /** Answers a search; validates `params` with the shared schema (throws ConexusError InvalidParams). */
+  search(params: SearchParamsInput, signal?: AbortSignal): Promise<SearchResult>;
+  /** The current status (cheap; no I/O except cached sizes). */
+  status(): IndexStatus;
+  /** Subscribes to status changes (progress, state); returns an unsubscribe function. */
+  onStatus(listener: StatusListener): () => void;
+  /** Starts the file watcher; changes are batched and indexed in the background. */
+  startWatching(): Promise<void>;
+  /** Stops background indexing after the current file; queued changes are kept. */
+  pause(): void;
+  /** Resumes background indexing and processes queued changes. */
+  resume(): void;
+  /** Deletes the index data (keeps the lock) and leaves an empty index; call index() to rebuild. */
+  clear(): Promise<void>;
+  /** Files in the index, sorted by path. */
+  listFiles(): CatalogFile[];
+  /** The stored chunks of one file (display path), in line order; empty if unknown. */
+  chunksForFile(path: string): StoredChunk[];
+  /** Every stored chunk (for whole-index passes such as file ranking); do not mutate. */
+  allChunks(): Iterable<StoredChunk>;
+  /** Reads an indexed file's current text by display path; null if not indexed (never reads outside the roots). */
+  readFile(path: string): Promise<string | null>;
+  /** Stops watching, flushes, releases the writer lock. */
+  close(): Promise<void>;
+}
