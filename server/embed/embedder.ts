@@ -1,0 +1,157 @@
+/**
+ * Turns texts into unit-length vectors with a local transformers.js feature-extraction
+ * pipeline. Every model, shipped or user-chosen, goes through the same path:
+ * `pipeline('feature-extraction', name)` with mean pooling and L2 normalisation, so the
+ * shipped static model and any Hugging Face model are interchangeable.
+ *
+ * The network is touched only when the user allowed downloads; every failure to load
+ * becomes a `ConexusError(ModelUnavailable)` whose message says what to do, and the
+ * caller keeps keyword search.
+ */
+import { ConexusError, ErrorCode, describeIssues } from '../../protocol/errors';
+import type { Logger } from '../engine/logger';
+import { ModelSpecSchema, chooseDtype, defaultModelsDir, modelId, resolveModel } from './modelLocation';
+
+export { defaultModelsDir } from './modelLocation';
+
+/** A loaded embedding model. */
+export interface Embedder {
+  /** Changes whenever the model's files change; stored vectors are keyed by it. */
+  readonly id: string;
+  /** Length of every vector. */
+  readonly dimension: number;
+  /** One L2-normalised vector per text, in input order. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+  /** Releases the ONNX session. */
+  dispose(): Promise<void>;
+}
+
+/** What to load; see `ModelSpecSchema` for the meaning of each field. */
+export interface ModelSpec {
+  model: string;
+  allowDownload: boolean;
+  modelsDir?: string;
+  cacheDir?: string;
+}
+
+/** Texts per ONNX call: large enough to amortise the call, small enough to bound padding memory. */
+const BATCH_SIZE = 64;
+/**
+ * Characters kept per text before tokenising. Chunks can reach 6,000 characters; the
+ * tokenizer truncates to the model's `model_max_length` anyway, and a token covers at
+ * least one character, so cutting the text at 8 characters per allowed token never
+ * changes the result of a word-level tokenizer in practice while sparing the tokenizer
+ * most of a long chunk.
+ */
+const CHARS_PER_TOKEN_BOUND = 8;
+/** Loading a local model takes well under a second; a load still pending after this is reported, not awaited forever. */
+const LOAD_TIMEOUT_MS = 120_000;
+
+type FeatureExtractor = ((texts: string[], opts: { pooling: 'mean'; normalize: boolean }) => Promise<{ dims: number[]; data: ArrayLike<number> }>) & {
+  dispose(): Promise<void>;
+  tokenizer?: { model_max_length?: number };
+  model?: { config?: { hidden_size?: number; dim?: number; d_model?: number } };
+};
+
+/** Loads an embedding model; throws `ConexusError(ModelUnavailable)` with a next step on any failure. */
+export async function loadEmbedder(spec: ModelSpec, logger: Logger): Promise<Embedder> {
+  const parsed = ModelSpecSchema.safeParse(spec);
+  if (!parsed.success) {
+    throw new ConexusError(ErrorCode.InvalidParams, `Invalid embedding model settings: ${describeIssues(parsed.error.issues)}`);
+  }
+  const loc = resolveModel(parsed.data);
+  const dtype = chooseDtype(loc.folder);
+  const started = Date.now();
+
+  let transformers: typeof import('@huggingface/transformers');
+  try {
+    // require() where the module system offers it: tsx and the esbuild bundle both run this file as CommonJS, and
+    // a dynamic import() from there fails under tsx when the entry point is an ES module.
+    transformers = typeof require === 'function' ? require('@huggingface/transformers') : await import('@huggingface/transformers');
+  } catch (cause) {
+    throw new ConexusError(ErrorCode.ModelUnavailable,
+      'The @huggingface/transformers package could not be loaded; reinstall the extension (it ships in node_modules). Keyword search still works.', { cause });
+  }
+  const { env, pipeline } = transformers;
+  // transformers.js keeps these settings globally; they are set right before each load.
+  env.allowLocalModels = true;
+  env.allowRemoteModels = parsed.data.allowDownload;
+  env.localModelPath = loc.localModelPath.endsWith('/') ? loc.localModelPath : `${loc.localModelPath}/`;
+  if (parsed.data.cacheDir) env.cacheDir = parsed.data.cacheDir;
+
+  let extractor: FeatureExtractor;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const load = pipeline('feature-extraction', loc.name, { dtype }) as unknown as Promise<FeatureExtractor>;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`loading took longer than ${LOAD_TIMEOUT_MS / 1000} s`)), LOAD_TIMEOUT_MS);
+      timer.unref();
+    });
+    extractor = await Promise.race([load, timeout]);
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    const next = loc.folder
+      ? `check that ${loc.folder} holds config.json, tokenizer.json, tokenizer_config.json and a valid onnx/${dtype === 'q8' ? 'model_quantized' : 'model'}.onnx, or choose another model`
+      : 'check the network connection or put the model in the models folder';
+    throw new ConexusError(ErrorCode.ModelUnavailable, `Could not load embedding model ${loc.label} (${why}); ${next}. Keyword search still works.`, { cause });
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+
+  // The dimension is read from a probe rather than config.json, which not every model states reliably.
+  let dimension: number;
+  try {
+    const probe = await extractor(['dimension probe'], { pooling: 'mean', normalize: true });
+    dimension = probe.dims[probe.dims.length - 1];
+  } catch (cause) {
+    await extractor.dispose().catch(() => undefined);
+    throw new ConexusError(ErrorCode.ModelUnavailable,
+      `Embedding model ${loc.label} loaded but failed on a test input (${cause instanceof Error ? cause.message : String(cause)}); it is probably not a feature-extraction model. Choose another model.`, { cause });
+  }
+
+  const id = modelId(loc, dtype);
+  const maxTokens = Math.min(extractor.tokenizer?.model_max_length ?? 512, 8192);
+  const maxChars = maxTokens * CHARS_PER_TOKEN_BOUND;
+  logger.info(`Embedding model ${id} loaded (${dimension} dimensions, ${dtype}) in ${Date.now() - started} ms`);
+  return new PipelineEmbedder(id, dimension, extractor, maxChars);
+}
+
+/** An `Embedder` over a loaded transformers.js pipeline. */
+class PipelineEmbedder implements Embedder {
+  private disposed = false;
+
+  constructor(
+    readonly id: string,
+    readonly dimension: number,
+    private readonly extractor: FeatureExtractor,
+    private readonly maxChars: number,
+  ) {}
+
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    if (this.disposed) throw new Error('Embedder used after dispose(); load a new one.');
+    const out = new Array<Float32Array>(texts.length);
+    // Batching texts of similar length keeps padding, and with it the work per batch, small.
+    const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
+    for (let start = 0; start < order.length; start += BATCH_SIZE) {
+      const idx = order.slice(start, start + BATCH_SIZE);
+      // An empty string would become a zero vector after pooling; a space keeps the model's own output for "nothing".
+      const batch = idx.map((i) => (texts[i].length > this.maxChars ? texts[i].slice(0, this.maxChars) : texts[i]) || ' ');
+      const result = await this.extractor(batch, { pooling: 'mean', normalize: true });
+      const dim = result.dims[result.dims.length - 1];
+      const data = result.data as Float32Array;
+      for (let j = 0; j < idx.length; j++) {
+        const v = data.slice(j * dim, (j + 1) * dim);
+        // A text made only of tokens with zero rows pools to a zero vector, which normalising turns into NaN; store zeros instead so it simply never matches.
+        if (Number.isNaN(v[0])) v.fill(0);
+        out[idx[j]] = v;
+      }
+    }
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.extractor.dispose();
+  }
+}
