@@ -3,3 +3,5 @@ export * from './search';
 export * from './status';
 export * from './settings';
 export * from './errors';
+export * from './requests';
+export * from './webview';

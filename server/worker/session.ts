@@ -1,0 +1,139 @@
+/**
+ * Wires one worker onto a connection: `initialize` validates the start options and the
+ * settings, `initialized` opens the engine, status changes flow out as notifications,
+ * `shutdown` closes the index. Kept apart from `main.ts` so protocol tests can run a
+ * whole worker over in-memory streams with a real or fake engine.
+ */
+import { ResponseError, type Connection, type InitializeError } from 'vscode-languageserver/node';
+import type { EngineApi } from '../engine/api';
+import { describeIssues } from '../../protocol/errors';
+import { parseSettings, SettingsSchema, type Settings } from '../../protocol/settings';
+import { StatusChangedNotification, WorkerInitOptionsSchema, type WorkerInitOptions } from '../../protocol/requests';
+import type { IndexStatus } from '../../protocol/status';
+import { EngineHost, type OpenEngine } from './engineHost';
+import { handlers } from './handlers/index';
+import { registerHandlers } from './handlers/handler';
+import { ConnectionLogger } from './logger';
+import type { Logger } from '../engine/logger';
+
+/** A running MCP bridge that must be closed with the worker. */
+export interface McpBridge {
+  close(): Promise<void> | void;
+}
+
+/** What a worker needs from outside: how to open an engine and, optionally, serve MCP. */
+export interface WorkerDeps {
+  openEngine: OpenEngine;
+  serveMcp?: (engine: EngineApi, socketPath: string, logger: Logger) => Promise<McpBridge>;
+}
+
+/** A started worker. */
+export interface WorkerSession {
+  host: EngineHost;
+  logger: ConnectionLogger;
+  /** Closes the MCP bridge and the engine (bounded); safe to call more than once. */
+  shutdown(): Promise<void>;
+}
+
+/** Progress notifications are sent at most this often; state changes go out at once. */
+const STATUS_INTERVAL_MS = 200;
+
+/**
+ * Settings for an untrusted workspace: the fields VS Code marks as restricted are
+ * reset to their shipped defaults here too, so a workspace's own settings file cannot
+ * point the worker at a custom model or widen what is read even if the extension erred.
+ */
+export function restrictSettings(settings: Settings): Settings {
+  const defaults = SettingsSchema.parse({});
+  return {
+    ...settings,
+    include: defaults.include,
+    exclude: defaults.exclude,
+    maxFileBytes: defaults.maxFileBytes,
+    model: defaults.model,
+    allowModelDownload: false,
+  };
+}
+
+/** Registers the worker's lifecycle and request handlers on `connection` and starts listening. */
+export function startWorker(connection: Connection, deps: WorkerDeps): WorkerSession {
+  const logger = new ConnectionLogger(connection.console);
+  const sendStatus = statusSender((s) => void connection.sendNotification(StatusChangedNotification.method, s));
+  const host = new EngineHost(deps.openEngine, logger, sendStatus);
+  let init: WorkerInitOptions | null = null;
+  let settings: Settings | null = null;
+  let bridge: McpBridge | null = null;
+  let stopping: Promise<void> | null = null;
+
+  connection.onInitialize((params) => {
+    const parsed = WorkerInitOptionsSchema.safeParse(params.initializationOptions ?? {});
+    if (!parsed.success) {
+      return new ResponseError<InitializeError>(-32602,
+        `Conexus worker: invalid start options (${describeIssues(parsed.error.issues)}). Reload the window; if it persists, report it with the log.`,
+        { retry: false });
+    }
+    init = parsed.data;
+    logger.setLevel(init.logLevel);
+    const { settings: checked, invalid } = parseSettings(init.settings);
+    if (invalid.length) logger.warn(`Settings ${invalid.join(', ')} are invalid and use their defaults.`);
+    settings = init.restricted ? restrictSettings(checked) : checked;
+    return { capabilities: {}, serverInfo: { name: 'conexus-worker' } };
+  });
+
+  connection.onInitialized(() => {
+    if (!init || !settings) return;
+    const start = init;
+    logger.info(`Worker ${process.pid} starting for ${start.roots.length} folder(s)${start.restricted ? ' in restricted mode' : ''}.`);
+    host.begin({ roots: start.roots, indexDir: start.indexDir, settings })
+      .then(async (engine) => {
+        if (!start.mcpSocketPath || start.restricted || !deps.serveMcp || stopping) return;
+        bridge = await deps.serveMcp(engine, start.mcpSocketPath, logger);
+        logger.info(`MCP bridge listening on ${start.mcpSocketPath}.`);
+      })
+      .catch((e) => logger.debug(`worker start did not complete: ${e instanceof Error ? e.message : String(e)}`));
+  });
+
+  registerHandlers(connection, handlers, { host, logger });
+
+  const shutdown = (): Promise<void> => {
+    stopping ??= (async () => {
+      sendStatus.cancel();
+      await Promise.resolve(bridge?.close()).catch((e) => logger.error('Closing the MCP bridge failed', e));
+      await host.close();
+    })();
+    return stopping;
+  };
+  connection.onShutdown(() => shutdown());
+  connection.listen();
+  return { host, logger, shutdown };
+}
+
+/**
+ * Sends status changes without flooding the channel: a change of state goes out at
+ * once, progress at most every STATUS_INTERVAL_MS, and the latest status always wins.
+ */
+function statusSender(send: (s: IndexStatus) => void): ((s: IndexStatus) => void) & { cancel(): void } {
+  let lastState: string | null = null;
+  let lastSent = 0;
+  let pending: IndexStatus | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    timer = null;
+    if (!pending) return;
+    const s = pending;
+    pending = null;
+    lastSent = Date.now();
+    lastState = s.state;
+    send(s);
+  };
+  const fn = (s: IndexStatus) => {
+    pending = s;
+    if (s.state !== lastState || Date.now() - lastSent >= STATUS_INTERVAL_MS) {
+      if (timer) clearTimeout(timer);
+      flush();
+    } else if (!timer) {
+      timer = setTimeout(flush, STATUS_INTERVAL_MS - (Date.now() - lastSent));
+    }
+  };
+  return Object.assign(fn, { cancel: () => { if (timer) clearTimeout(timer); timer = null; pending = null; } });
+}
