@@ -1,0 +1,278 @@
+/**
+ * Drives the `conexus` CLI as a user or an agent would: separate processes for
+ * `index`, `search --queries` and `status`, and a long-running `serve` spoken to over
+ * JSON lines. The benchmark measures the product through this boundary only, so
+ * process start-up, argument parsing and JSON output are part of every figure.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+/** How to start the CLI: the program and its leading arguments. */
+export interface CliCommandLine {
+  cmd: string;
+  args: string[];
+  cwd: string;
+}
+
+/** What one finished CLI process produced. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  /** The last lines of stderr, kept for error reports (progress can be long). */
+  stderrTail: string;
+  wallMs: number;
+  /** Peak resident set of the process tree, summed over processes, polled from /proc (KiB). */
+  peakTreeRssKb: number;
+  /** The CLI process's own high-water mark (VmHWM) at its last poll (KiB). */
+  peakHwmKb: number;
+}
+
+/** Reads one `Vm…` field of /proc/<pid>/status in KiB (0 when the process is gone). */
+function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0; // The process exited between polls; the previous sample stands.
+  }
+}
+
+/** The pid and its descendants, found through /proc/<pid>/task/<tid>/children. */
+function processTree(root: number): number[] {
+  const out: number[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    out.push(pid);
+    try {
+      const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+      if (children) stack.push(...children.split(/\s+/).map(Number));
+    } catch {
+      // Gone already: nothing below it to count.
+    }
+  }
+  return out;
+}
+
+/**
+ * Samples memory of a running process every `everyMs`. The tree sum catches an engine
+ * that forks helpers (embedding workers); VmHWM catches spikes between samples in the
+ * main process.
+ */
+export class RssSampler {
+  peakTreeKb = 0;
+  peakHwmKb = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly pid: number, everyMs = 50) {
+    this.timer = setInterval(() => this.sample(), everyMs);
+    this.sample();
+  }
+
+  sample(): void {
+    const tree = processTree(this.pid).reduce((sum, p) => sum + procStatusKb(p, 'VmRSS'), 0);
+    this.peakTreeKb = Math.max(this.peakTreeKb, tree);
+    this.peakHwmKb = Math.max(this.peakHwmKb, procStatusKb(this.pid, 'VmHWM'));
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/** Keeps the last `max` characters of a stream, so a chatty child cannot fill memory. */
+function tailKeeper(max: number) {
+  let text = '';
+  return {
+    push(chunk: Buffer | string) {
+      text += chunk.toString();
+      if (text.length > max * 2) text = text.slice(-max);
+    },
+    get value() {
+      return text.slice(-max);
+    },
+  };
+}
+
+/**
+ * Runs one CLI invocation to completion. Progress on stderr is forwarded (prefixed)
+ * when `echo` is set so a long index pass shows signs of life; it is killed after
+ * `timeoutMs`, and the result says so through a null exit code.
+ */
+export function runCli(cli: CliCommandLine, args: string[], opts: { timeoutMs: number; echo?: string; stdin?: string }): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(cli.cmd, [...cli.args, ...args], { cwd: cli.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const sampler = new RssSampler(child.pid!);
+    const out: Buffer[] = [];
+    const err = tailKeeper(4000);
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => {
+      err.push(d);
+      if (opts.echo) for (const line of d.toString().split('\n')) if (line.trim()) process.stderr.write(`  ${opts.echo}| ${line}\n`);
+    });
+    child.stdin.end(opts.stdin ?? '');
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      sampler.stop();
+      reject(new Error(`bench: could not start ${cli.cmd}`, { cause: e }));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      sampler.stop();
+      resolve({
+        code: signal ? null : code,
+        stdout: Buffer.concat(out).toString(),
+        stderrTail: err.value,
+        wallMs: performance.now() - started,
+        peakTreeRssKb: sampler.peakTreeKb,
+        peakHwmKb: sampler.peakHwmKb,
+      });
+    });
+  });
+}
+
+/** Parses the last JSON object printed on stdout (the `--json` summary). */
+export function lastJson<T>(stdout: string): T | null {
+  const lines = stdout.trim().split('\n').reverse();
+  for (const line of lines) {
+    const t = line.trim();
+    if (!t.startsWith('{')) continue;
+    try {
+      return JSON.parse(t) as T;
+    } catch {
+      continue; // A partial or non-JSON line: keep looking further up.
+    }
+  }
+  // Pretty-printed JSON spans lines: try the whole output as one document.
+  try {
+    return JSON.parse(stdout) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** Picks how to run the CLI: the built bundle when present and current, else tsx on the sources. */
+export function defaultCli(repo: string, prefer: 'built' | 'dev'): CliCommandLine {
+  if (prefer === 'built' && existsSync(`${repo}/dist/cli.js`)) return { cmd: process.execPath, args: [`${repo}/bin/conexus.js`], cwd: repo };
+  return { cmd: process.execPath, args: ['--import', 'tsx', `${repo}/server/cli/main.ts`], cwd: repo };
+}
+
+/** A response from `serve`. */
+export interface ServeReply {
+  id?: number;
+  hits?: Array<{ path: string }>;
+  tookMs?: number;
+  mode?: string;
+  notice?: string;
+  error?: unknown;
+  event?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * A running `conexus serve`: requests go in on stdin as JSON lines, replies (matched
+ * by id) and events come back on stdout. Events are kept with the time they arrived so
+ * the one-file-change measurement can tell "indexed" from "searchable".
+ */
+export class ServeSession {
+  readonly events: Array<{ at: number; msg: ServeReply }> = [];
+  readonly sampler: RssSampler;
+  private readonly pending = new Map<number, (r: ServeReply) => void>();
+  private readonly eventWaiters: Array<{ test: (m: ServeReply) => boolean; resolve: (m: ServeReply) => void }> = [];
+  private nextId = 1;
+  private readonly err = tailKeeper(4000);
+  private exited: string | null = null;
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams, echo: string) {
+    this.sampler = new RssSampler(child.pid!, 200);
+    createInterface({ input: child.stdout }).on('line', (line) => this.onLine(line));
+    child.stderr.on('data', (d: Buffer) => {
+      this.err.push(d);
+      for (const l of d.toString().split('\n')) if (l.trim()) process.stderr.write(`  ${echo}| ${l}\n`);
+    });
+    child.on('close', (code, signal) => {
+      this.exited = `exited with ${signal ?? code}`;
+      for (const resolve of this.pending.values()) resolve({ error: this.exited });
+      this.pending.clear();
+    });
+  }
+
+  static start(cli: CliCommandLine, args: string[], echo = 'serve'): ServeSession {
+    const child = spawn(cli.cmd, [...cli.args, 'serve', ...args], { cwd: cli.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    return new ServeSession(child, echo);
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get stderrTail(): string {
+    return this.err.value;
+  }
+
+  private onLine(line: string): void {
+    const t = line.trim();
+    if (!t.startsWith('{')) return;
+    let msg: ServeReply;
+    try {
+      msg = JSON.parse(t) as ServeReply;
+    } catch {
+      return; // Not ours to interpret; stdout should only carry JSON lines.
+    }
+    if (typeof msg.id === 'number' && this.pending.has(msg.id)) {
+      const resolve = this.pending.get(msg.id)!;
+      this.pending.delete(msg.id);
+      resolve(msg);
+      return;
+    }
+    this.events.push({ at: performance.now(), msg });
+    for (let i = this.eventWaiters.length - 1; i >= 0; i--) {
+      if (this.eventWaiters[i].test(msg)) {
+        this.eventWaiters[i].resolve(msg);
+        this.eventWaiters.splice(i, 1);
+      }
+    }
+  }
+
+  /** Sends one search and resolves with the reply and the round trip seen by the client. */
+  search(query: string, k: number, mode: string): Promise<{ reply: ServeReply; rttMs: number }> {
+    if (this.exited) return Promise.resolve({ reply: { error: this.exited }, rttMs: 0 });
+    const id = this.nextId++;
+    const started = performance.now();
+    return new Promise((resolve) => {
+      this.pending.set(id, (reply) => resolve({ reply, rttMs: performance.now() - started }));
+      this.child.stdin.write(JSON.stringify({ id, query, k, mode }) + '\n');
+    });
+  }
+
+  /** Resolves with the first event (already seen since `since`, or future) that passes `test`, or null on timeout. */
+  waitForEvent(test: (m: ServeReply) => boolean, timeoutMs: number, since = 0): Promise<ServeReply | null> {
+    const seen = this.events.find((e) => e.at >= since && test(e.msg));
+    if (seen) return Promise.resolve(seen.msg);
+    return new Promise((resolve) => {
+      const waiter = { test, resolve: (m: ServeReply | null) => { clearTimeout(timer); resolve(m); } };
+      const timer = setTimeout(() => {
+        const i = this.eventWaiters.indexOf(waiter as never);
+        if (i >= 0) this.eventWaiters.splice(i, 1);
+        resolve(null);
+      }, timeoutMs);
+      this.eventWaiters.push(waiter as never);
+    });
+  }
+
+  /** Closes stdin (the polite stop), then kills the process if it lingers. */
+  async stop(): Promise<void> {
+    this.sampler.stop();
+    if (this.exited) return;
+    this.child.stdin.end();
+    const closed = new Promise<void>((r) => this.child.once('close', () => r()));
+    const timer = setTimeout(() => this.child.kill('SIGTERM'), 5000);
+    const hard = setTimeout(() => this.child.kill('SIGKILL'), 10000);
+    await closed;
+    clearTimeout(timer);
+    clearTimeout(hard);
+  }
+}

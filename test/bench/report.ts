@@ -1,0 +1,148 @@
+/**
+ * Turns a bench run into the pass/fail target list and the markdown the README
+ * carries. A target that could not be measured (semantic search off, a stage that
+ * failed) is shown as "not measured" with the reason, never as a pass.
+ */
+import type { CosqaResult } from './cosqa';
+import type { LoadSnapshot, MachineInfo } from './machine';
+import type { IndexRun, SpeedResult } from './speed';
+
+/** Everything one run wrote to latest.json. */
+export interface BenchResult {
+  startedAt: string;
+  finishedAt: string;
+  wallSeconds: number;
+  cli: string;
+  machine: MachineInfo;
+  load: { start: LoadSnapshot; end: LoadSnapshot };
+  cosqa: CosqaResult | null;
+  speed: SpeedResult | null;
+  targets: TargetCheck[];
+}
+
+/** One target with what was measured. `pass` is null when it could not be measured. */
+export interface TargetCheck {
+  name: string;
+  goal: string;
+  measured: string;
+  pass: boolean | null;
+}
+
+const f3 = (x: number) => x.toFixed(3);
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+const mb = (kb: number) => `${((kb * 1024) / 1e6).toFixed(0)} MB`;
+
+function check(name: string, goal: string, value: number | null | undefined, limit: number, dir: 'max' | 'min', show: (v: number) => string, why = 'not measured'): TargetCheck {
+  if (value === null || value === undefined || Number.isNaN(value)) return { name, goal, measured: why, pass: null };
+  return { name, goal, measured: show(value), pass: dir === 'max' ? value <= limit : value >= limit };
+}
+
+function embedded(run: IndexRun | null): boolean {
+  return Number((run?.summary as { embeddedChunks?: number } | null)?.embeddedChunks ?? 0) > 0;
+}
+
+/** The targets from issue 2, evaluated against this run. */
+export function evaluateTargets(cosqa: CosqaResult | null, speed: SpeedResult | null): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  const mode = (m: string) => cosqa?.modes.find((x) => x.mode === m);
+  const honoured = (m: string) => (mode(m)?.honoured ? mode(m)?.metrics?.mrr10 : null);
+  const semanticOff = 'not measured: engine answered with keyword (semantic off)';
+  if (cosqa) {
+    out.push(check('CoSQA keyword MRR@10', '≥ 0.33', honoured('keyword'), 0.33, 'min', f3));
+    out.push(check('CoSQA semantic MRR@10', '≥ 0.30', honoured('semantic'), 0.3, 'min', f3, mode('semantic') ? semanticOff : 'not run'));
+    const kw = honoured('keyword');
+    const hy = honoured('hybrid');
+    const ratio = kw && hy && embedded({ summary: cosqa.index.summary } as IndexRun) ? hy / kw : null;
+    out.push(check('CoSQA hybrid / keyword MRR@10', '≥ 1.10×', ratio, 1.1, 'min', (v) => `${v.toFixed(3)}×`, mode('hybrid') ? 'not measured: no vectors in the index' : 'not run'));
+  }
+  if (speed) {
+    const files = (speed.fullIndex?.summary as { files?: number } | null)?.files;
+    const n = files !== undefined ? `${files} files` : `${speed.corpus.selected} files copied`;
+    const kwRun = speed.keywordIndex ?? (speed.fullIndex && !embedded(speed.fullIndex) ? speed.fullIndex : null);
+    out.push(check('Keyword-searchable cold index', '≤ 15 s', kwRun && !kwRun.error ? kwRun.wallMs : null, 15_000, 'max', (v) => `${sec(v)} (${n})`, kwRun?.error ? 'failed' : 'not measured: no keyword-only run'));
+    const full = speed.fullIndex && embedded(speed.fullIndex) && !speed.fullIndex.error ? speed.fullIndex.wallMs : null;
+    out.push(check('Full hybrid cold index', '≤ 60 s', full, 60_000, 'max', (v) => `${sec(v)} (${n})`, 'not measured: nothing embedded (model off)'));
+    out.push(check('No-change re-index', '≤ 3 s', speed.reindex && !speed.reindex.error ? speed.reindex.wallMs : null, 3_000, 'max', sec));
+    const trials = speed.change.trials;
+    const worst = trials.length && trials.every((t) => t.searchableMs !== null) ? Math.max(...trials.map((t) => t.searchableMs!)) : null;
+    out.push(check('One-file change → searchable (worst of trials)', '≤ 500 ms', worst, 500, 'max', (v) => `${ms(v)} (median ${ms(speed.change.medianMs ?? NaN)}, ${trials.length} trials)`, trials.length ? 'not measured: some trials never became searchable' : 'not measured'));
+    const kw = speed.latency.find((l) => l.mode === 'keyword');
+    out.push(check('Keyword query p95 (client round trip)', '≤ 50 ms', kw && kw.rtt.n ? kw.rtt.p95 : null, 50, 'max', ms));
+    const rss = Math.max(speed.fullIndex?.peakRssKb ?? 0, speed.keywordIndex?.peakRssKb ?? 0);
+    out.push(check('Peak RSS while indexing', '≤ 600 MB', rss || null, (600e6 / 1024), 'max', mb));
+  }
+  return out;
+}
+
+function modeRows(c: CosqaResult): string[] {
+  const row = (name: string, m: { mrr10: number; recall1: number; recall5: number; recall10: number; ndcg10: number }, note: string) =>
+    `| ${name} | ${f3(m.mrr10)} | ${f3(m.recall1)} | ${f3(m.recall5)} | ${f3(m.recall10)} | ${f3(m.ndcg10)} | ${note} |`;
+  const rows = [row('Plain BM25 (reference, k1 1.2, b 0.75)', c.bm25, 'this harness, same functions')];
+  for (const m of c.modes) {
+    if (!m.metrics) { rows.push(`| Conexus ${m.mode} | — | — | — | — | — | ${m.error ?? 'not run'} |`); continue; }
+    const notes = [
+      m.honoured ? '' : `engine answered as ${Object.keys(m.modesReported).join('/')}`,
+      `${m.meanDistinctFiles.toFixed(1)} distinct functions per ${c.k} hits`,
+      `${(m.batchWallMs / 1000).toFixed(1)} s for 500 queries`,
+      m.error ?? '',
+    ].filter(Boolean).join('; ');
+    rows.push(row(`Conexus ${m.mode}`, m.metrics, notes));
+  }
+  return rows;
+}
+
+function stageSplit(run: IndexRun): string {
+  const t = (run.summary as { timings?: Record<string, number> } | null)?.timings;
+  if (!t) return '';
+  return ' — ' + ['walk', 'read', 'parse', 'embed', 'write'].filter((k) => t[k] !== undefined).map((k) => `${k} ${sec(t[k])}`).join(', ');
+}
+
+function indexRow(run: IndexRun | null): string {
+  if (!run) return '';
+  const s = run.summary as { files?: number; chunks?: number; changedFiles?: number; embeddedChunks?: number } | null;
+  const counts = s ? ` (${s.files} files, ${s.chunks} chunks, ${s.changedFiles} changed, ${s.embeddedChunks} embedded)` : '';
+  return `| ${run.label} | ${run.error ? `FAILED ${run.error.slice(0, 120).replace(/\n|\|/g, ' ')}` : sec(run.wallMs) + stageSplit(run) + counts}; peak RSS ${mb(run.peakRssKb)}; index ${(run.indexBytes / 1e6).toFixed(1)} MB; load ${run.load.load1} |`;
+}
+
+/** The markdown the README carries. */
+export function renderMarkdown(r: BenchResult): string {
+  const m = r.machine;
+  const lines = [
+    `## Benchmarks`,
+    ``,
+    `Run ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC on commit ${m.commit}${m.dirty ? ' (engine sources modified)' : ''}: ${m.cores} cores (${m.cpuModel}), ${m.memGiB} GiB, Node ${m.node}; ` +
+      `load average ${r.load.start.load1} at start, ${r.load.end.load1} at end (shared machine). CLI: \`${r.cli}\`. Whole bench ${r.wallSeconds.toFixed(0)} s.`,
+    ``,
+    `| Target | Goal | Measured | Result |`,
+    `|---|---|---|---|`,
+    ...r.targets.map((t) => `| ${t.name} | ${t.goal} | ${t.measured} | ${t.pass === null ? 'n/a' : t.pass ? 'pass' : '**FAIL**'} |`),
+  ];
+  if (r.cosqa) {
+    const c = r.cosqa;
+    lines.push(``, `### Quality: CoSQA dev split (${c.queries} queries over ${c.functions} Python functions, one file each, k = ${c.k})`, ``,
+      `| Ranking | MRR@10 | Recall@1 | Recall@5 | Recall@10 | nDCG@10 | Notes |`, `|---|---|---|---|---|---|---|`, ...modeRows(c));
+    const idx = c.index;
+    lines.push(``, `CoSQA index: ${idx.error ? 'FAILED ' + idx.error.slice(0, 200) : sec(idx.wallMs)}; hybrid/keyword MRR ratio ${c.hybridOverKeyword === null ? 'n/a' : c.hybridOverKeyword.toFixed(3) + '×'}.`);
+  }
+  if (r.speed) {
+    const s = r.speed;
+    lines.push(``, `### Speed and size: ${s.corpus.selected} source files from installed dependencies (${(s.corpus.bytes / 1e6).toFixed(1)} MB, evenly sampled from ${s.corpus.candidates})`, ``,
+      `| Measure | Value |`, `|---|---|`);
+    for (const run of [s.fullIndex, s.keywordIndex, s.reindex]) if (run) lines.push(indexRow(run));
+    for (const l of s.latency) {
+      const eng = l.engine ? `; engine tookMs p50 ${ms(l.engine.p50)}, p95 ${ms(l.engine.p95)}` : '';
+      const honest = Object.keys(l.modesReported).some((k) => k !== l.mode && k !== 'unreported') ? `; engine answered as ${JSON.stringify(l.modesReported)}` : '';
+      lines.push(`| ${l.mode} query latency (${l.rtt.n} queries via serve) | p50 ${ms(l.rtt.p50)}, p95 ${ms(l.rtt.p95)}, max ${ms(l.rtt.max)}${eng}; ${l.emptyResults} empty, ${l.errors} errors${honest}; load ${l.load.load1} |`);
+    }
+    if (s.rg) {
+      lines.push(s.rg.error ? `| ripgrep, same queries | ${s.rg.error} |` :
+        `| ripgrep, same queries (one process each) | p50 ${ms(s.rg.rtt.p50)}, p95 ${ms(s.rg.rtt.p95)}; keyword/rg ratio p50 ${s.rg.ratioP50?.toFixed(3) ?? 'n/a'}×, p95 ${s.rg.ratioP95?.toFixed(3) ?? 'n/a'}× |`);
+    }
+    const ch = s.change.trials.map((t) => `${t.searchableMs === null ? 'never' : ms(t.searchableMs)}${t.eventMs === null ? '' : ` (event ${ms(t.eventMs)})`}`).join(', ');
+    lines.push(`| One-file change → searchable | ${ch || 'not measured'} |`);
+    lines.push(`| serve | ready after ${s.serve.readyMs === null ? 'n/a' : sec(s.serve.readyMs)}; peak RSS ${mb(s.serve.peakRssKb)}${s.serve.error ? '; ' + s.serve.error.slice(0, 200).replace(/\n|\|/g, ' ') : ''} |`);
+    lines.push(`| Queries | ${s.queries.count} sampled (${Object.entries(s.queries.byKind).map(([k, v]) => `${v} ${k}`).join(', ')}), e.g. ${s.queries.sample.slice(0, 4).map((q) => `\`${q}\``).join(', ')} |`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,244 @@
+/**
+ * Speed and size on a real corpus (see corpus.ts): cold index time by stage, the
+ * no-change re-index, the one-file-change → searchable latency through `serve`, query
+ * latency in keyword and hybrid mode, peak memory of the indexing process, index size
+ * on disk, and ripgrep answering the same queries over the same files as a yardstick.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { lastJson, runCli, ServeSession, type CliCommandLine } from './cli';
+import { buildCorpus, sampleQueries, type CorpusFile, type SampledQuery } from './corpus';
+import { dirBytes, loadSnapshot, log, type LoadSnapshot } from './machine';
+import { latencyStats, percentile } from './metrics';
+import { ripgrepLatencies } from './ripgrep';
+
+/** One `conexus index` process. */
+export interface IndexRun {
+  label: string;
+  wallMs: number;
+  exit: number | null;
+  summary: Record<string, unknown> | null;
+  peakRssKb: number;
+  indexBytes: number;
+  error?: string;
+  load: LoadSnapshot;
+}
+
+type Stats = ReturnType<typeof latencyStats>;
+
+/** Latencies of one mode through `serve`. */
+export interface ModeLatency {
+  mode: string;
+  /** Round trip seen by the client (write request → parsed reply). */
+  rtt: Stats;
+  /** The engine's own `tookMs`, when it reports one. */
+  engine: Stats | null;
+  emptyResults: number;
+  errors: number;
+  modesReported: Record<string, number>;
+  load: LoadSnapshot;
+}
+
+/** One append-a-token trial. */
+export interface ChangeTrial {
+  file: string;
+  /** When the watcher reported the file indexed (ms after the write), if it did. */
+  eventMs: number | null;
+  /** When a keyword search for the token first returned the file (ms after the write). */
+  searchableMs: number | null;
+}
+
+export interface SpeedResult {
+  corpus: { root: string; candidates: number; selected: number; bytes: number; copyMs: number };
+  fullIndex: IndexRun | null;
+  keywordIndex: IndexRun | null;
+  reindex: IndexRun | null;
+  status: unknown;
+  serve: { readyMs: number | null; peakRssKb: number; error?: string };
+  queries: { count: number; byKind: Record<string, number>; sample: string[] };
+  latency: ModeLatency[];
+  rg: { rtt: Stats; filesMatchedMedian: number; ratioP50: number | null; ratioP95: number | null; error?: string } | null;
+  change: { trials: ChangeTrial[]; medianMs: number | null; maxMs: number | null };
+}
+
+export interface SpeedOptions {
+  maxFiles: number;
+  modes: string[];
+  /** Extra `index` arguments that turn the embedding model off, when the CLI has them. */
+  keywordOnlyArgs: string[] | null;
+  indexTimeoutMs: number;
+  changeTrials: number;
+}
+
+async function indexOnce(cli: CliCommandLine, label: string, ws: string, indexDir: string, extra: string[], timeoutMs: number): Promise<IndexRun> {
+  log(`speed: ${label}…`);
+  const run = await runCli(cli, ['index', ws, '--index-dir', indexDir, '--json', ...extra], { timeoutMs, echo: label });
+  const result: IndexRun = {
+    label,
+    wallMs: run.wallMs,
+    exit: run.code,
+    summary: lastJson<Record<string, unknown>>(run.stdout),
+    peakRssKb: Math.max(run.peakTreeRssKb, run.peakHwmKb),
+    indexBytes: dirBytes(indexDir),
+    error: run.code === 0 ? undefined : `exit ${run.code ?? 'killed at timeout'}: ${run.stderrTail.slice(-600)}`,
+    load: loadSnapshot(),
+  };
+  log(`speed: ${label}: ${(run.wallMs / 1000).toFixed(2)} s, peak RSS ${(result.peakRssKb / 1024).toFixed(0)} MiB, index ${(result.indexBytes / 2 ** 20).toFixed(1)} MiB`);
+  return result;
+}
+
+/** Runs the speed section in `workDir` (a fresh temporary folder). */
+export async function runSpeed(cli: CliCommandLine, repo: string, workDir: string, opts: SpeedOptions): Promise<SpeedResult> {
+  const ws = join(workDir, 'deps');
+  mkdirSync(ws, { recursive: true });
+  const copyStart = performance.now();
+  const { files, candidates } = buildCorpus(join(repo, 'node_modules'), ws, opts.maxFiles);
+  const bytes = files.reduce((s, f) => s + f.bytes, 0);
+  const corpus = { root: ws, candidates, selected: files.length, bytes, copyMs: performance.now() - copyStart };
+  log(`speed: copied ${files.length} of ${candidates} source files (${(bytes / 2 ** 20).toFixed(1)} MiB) to ${ws}`);
+
+  // The default configuration first (what a user gets), then keyword-only when a model was in play.
+  const fullDir = join(workDir, 'deps-index');
+  const fullIndex = await indexOnce(cli, 'cold index (default settings)', ws, fullDir, [], opts.indexTimeoutMs);
+  const reindex = fullIndex.error ? null : await indexOnce(cli, 'no-change re-index', ws, fullDir, [], opts.indexTimeoutMs);
+  const st = await runCli(cli, ['status', '--workspace', ws, '--index-dir', fullDir, '--json'], { timeoutMs: 60_000 });
+  const status = lastJson<{ model?: { semantic?: boolean } }>(st.stdout) ?? { error: `exit ${st.code}: ${st.stderrTail.slice(-300)}` };
+  const embedded = Number((fullIndex.summary as { embeddedChunks?: number } | null)?.embeddedChunks ?? 0) > 0;
+  let keywordIndex: IndexRun | null = null;
+  if (embedded && opts.keywordOnlyArgs) {
+    keywordIndex = await indexOnce(cli, 'cold index (keyword only)', ws, join(workDir, 'deps-index-kw'), opts.keywordOnlyArgs, opts.indexTimeoutMs);
+  }
+
+  const queries = sampleQueries(files, ws);
+  const byKind: Record<string, number> = {};
+  for (const q of queries) byKind[q.kind] = (byKind[q.kind] ?? 0) + 1;
+  log(`speed: sampled ${queries.length} queries`);
+
+  const result: SpeedResult = {
+    corpus, fullIndex, keywordIndex, reindex, status,
+    serve: { readyMs: null, peakRssKb: 0 },
+    queries: { count: queries.length, byKind, sample: queries.slice(0, 5).map((q) => q.query).concat(queries.slice(-3).map((q) => q.query)) },
+    latency: [],
+    rg: null,
+    change: { trials: [], medianMs: null, maxMs: null },
+  };
+  if (!fullIndex.error) await serveMeasurements(cli, ws, fullDir, files, queries, opts, result);
+
+  log('speed: ripgrep over the same files…');
+  try {
+    const rg = ripgrepLatencies(ws, queries.map((q) => q.query));
+    const kw = result.latency.find((l) => l.mode === 'keyword');
+    result.rg = {
+      rtt: latencyStats(rg.wallMs),
+      filesMatchedMedian: percentile(rg.filesMatched, 50),
+      ratioP50: kw ? kw.rtt.p50 / percentile(rg.wallMs, 50) : null,
+      ratioP95: kw ? kw.rtt.p95 / percentile(rg.wallMs, 95) : null,
+    };
+  } catch (e) {
+    result.rg = { rtt: latencyStats([]), filesMatchedMedian: 0, ratioP50: null, ratioP95: null, error: (e as Error).message };
+  }
+  return result;
+}
+
+/** Everything measured against one long-running `serve` process. */
+async function serveMeasurements(cli: CliCommandLine, ws: string, indexDir: string, files: readonly CorpusFile[], queries: readonly SampledQuery[], opts: SpeedOptions, result: SpeedResult): Promise<void> {
+  log('speed: starting serve…');
+  const started = performance.now();
+  const serve = ServeSession.start(cli, ['--workspace', ws, '--index-dir', indexDir]);
+  try {
+    // Ready means: the start-up pass reported, and a search is answered.
+    await serve.waitForEvent((m) => m.event === 'indexed' || m.event === 'ready', 180_000);
+    const probe = await serve.search(queries[0].query, 10, 'keyword');
+    if (probe.reply.error !== undefined || !Array.isArray(probe.reply.hits)) {
+      result.serve.error = `serve did not answer a search: ${JSON.stringify(probe.reply).slice(0, 300)}; stderr: ${serve.stderrTail.slice(-400)}`;
+      return;
+    }
+    result.serve.readyMs = performance.now() - started;
+    for (const q of queries.slice(0, 10)) await serve.search(q.query, 10, 'keyword'); // warm-up, not measured
+
+    for (const mode of opts.modes.filter((m) => m !== 'semantic')) {
+      log(`speed: ${queries.length} queries through serve, mode ${mode}…`);
+      const rtt: number[] = [];
+      const took: number[] = [];
+      const lat: ModeLatency = { mode, rtt: latencyStats([]), engine: null, emptyResults: 0, errors: 0, modesReported: {}, load: loadSnapshot() };
+      for (const q of queries) {
+        const { reply, rttMs } = await serve.search(q.query, 10, mode);
+        if (reply.error !== undefined || !Array.isArray(reply.hits)) { lat.errors++; continue; }
+        rtt.push(rttMs);
+        if (typeof reply.tookMs === 'number') took.push(reply.tookMs);
+        if (reply.hits.length === 0) lat.emptyResults++;
+        const m = typeof reply.mode === 'string' ? reply.mode : 'unreported';
+        lat.modesReported[m] = (lat.modesReported[m] ?? 0) + 1;
+      }
+      lat.rtt = latencyStats(rtt);
+      lat.engine = took.length ? latencyStats(took) : null;
+      result.latency.push(lat);
+      log(`speed: ${mode}: p50 ${lat.rtt.p50.toFixed(1)} ms, p95 ${lat.rtt.p95.toFixed(1)} ms (${lat.errors} errors, ${lat.emptyResults} empty)`);
+    }
+
+    result.change.trials = await changeTrials(serve, ws, files, opts.changeTrials);
+    const ok = result.change.trials.map((t) => t.searchableMs).filter((x): x is number => x !== null);
+    result.change.medianMs = ok.length ? percentile(ok, 50) : null;
+    result.change.maxMs = ok.length && ok.length === result.change.trials.length ? Math.max(...ok) : null;
+  } finally {
+    serve.sampler.sample();
+    result.serve.peakRssKb = Math.max(serve.sampler.peakHwmKb, serve.sampler.peakTreeKb);
+    await serve.stop();
+  }
+}
+
+const COMMENT: Record<string, string> = { '.py': '#', '.js': '//', '.mjs': '//', '.cjs': '//', '.ts': '//', '.c': '//', '.h': '//' };
+
+/** Trial files: spread over the corpus, ordinary size, a comment syntax we know. */
+function changeTargets(files: readonly CorpusFile[], n: number): CorpusFile[] {
+  const out: CorpusFile[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = Math.floor((i * files.length) / n); j < files.length; j++) {
+      const f = files[j];
+      if (COMMENT[extname(f.rel)] && f.bytes >= 1000 && f.bytes <= 50_000 && !/\.min\.|\.d\.ts$/.test(f.rel) && !out.includes(f)) {
+        out.push(f);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Letters only, so no tokenizer splits it: `conexusprobe` + a per-run, per-trial suffix. */
+function probeToken(trial: number): string {
+  const letters = (x: number) => x.toString(26).split('').map((c) => String.fromCharCode(97 + parseInt(c, 26))).join('');
+  return `conexusprobe${letters(Date.now() % 1e9)}x${letters(trial + 1)}`;
+}
+
+/**
+ * Appends a unique token to one file and measures until a keyword search for the token
+ * returns that file. Polling every 20 ms bounds the measurement error; the watcher's
+ * own "indexed" event time is recorded beside it.
+ */
+async function changeTrials(serve: ServeSession, ws: string, files: readonly CorpusFile[], n: number): Promise<ChangeTrial[]> {
+  const trials: ChangeTrial[] = [];
+  for (const [i, f] of changeTargets(files, n).entries()) {
+    const token = probeToken(i);
+    const t0 = performance.now();
+    appendFileSync(join(ws, f.rel), `\n${COMMENT[extname(f.rel)]} ${token}\n`);
+    const trial: ChangeTrial = { file: f.rel, eventMs: null, searchableMs: null };
+    while (performance.now() - t0 < 20_000) {
+      const { reply } = await serve.search(token, 10, 'keyword');
+      if (reply.hits?.some((h) => h.path.endsWith(f.rel))) {
+        trial.searchableMs = performance.now() - t0;
+        break;
+      }
+      if (reply.error !== undefined) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const name = f.rel.split('/').pop()!;
+    const isOurs = (m: { event?: string }) => m.event === 'indexed' && JSON.stringify(m).includes(name);
+    await serve.waitForEvent(isOurs, trial.searchableMs === null ? 0 : 200, t0);
+    const seen = serve.events.find((e) => e.at >= t0 && isOurs(e.msg));
+    if (seen) trial.eventMs = seen.at - t0;
+    log(`speed: change ${f.rel}: searchable after ${trial.searchableMs?.toFixed(0) ?? 'never (20 s)'} ms, event ${trial.eventMs?.toFixed(0) ?? '—'} ms`);
+    trials.push(trial);
+    await new Promise((r) => setTimeout(r, 500)); // let the watcher settle before the next trial
+  }
+  return trials;
+}
