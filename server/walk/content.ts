@@ -89,6 +89,14 @@ export type ReadResult =
   | { ok: true; text: string; size: number; mtimeMs: number; hash: string }
   | { ok: false; reason: SkipReason; size?: number; mtimeMs?: number };
 
+/** The filesystem calls `readFileForIndex` makes; tests use this to change a file mid-read. */
+export interface ReadIo {
+  stat(absPath: string): Promise<Stats>;
+  readFile(absPath: string): Promise<Buffer>;
+}
+
+const nodeReadIo: ReadIo = { stat: (p) => fsp.stat(p), readFile: (p) => fsp.readFile(p) };
+
 /** How many times a file that keeps changing during the read is re-read. */
 const MAX_REREADS = 3;
 
@@ -100,12 +108,12 @@ const MAX_REREADS = 3;
  * `hash` is the sha1 of the bytes read (hex). Skip reasons: `too-large`, `vanished`,
  * `unreadable`, `binary`, `minified`, `not-text`. Never throws for a file problem.
  */
-export async function readFileForIndex(absPath: string, maxBytes: number): Promise<ReadResult> {
+export async function readFileForIndex(absPath: string, maxBytes: number, io: ReadIo = nodeReadIo): Promise<ReadResult> {
   let buf: Buffer | null = null;
   let before: Stats | null = null;
   for (let attempt = 0; attempt <= MAX_REREADS; attempt++) {
     try {
-      before = await fsp.stat(absPath);
+      before = await io.stat(absPath);
     } catch (err) {
       return { ok: false, reason: reasonFor(err) };
     }
@@ -113,8 +121,8 @@ export async function readFileForIndex(absPath: string, maxBytes: number): Promi
     if (before.size > maxBytes) return { ok: false, reason: 'too-large', size: before.size, mtimeMs: before.mtimeMs };
     let after: Stats;
     try {
-      buf = await fsp.readFile(absPath);
-      after = await fsp.stat(absPath);
+      buf = await io.readFile(absPath);
+      after = await io.stat(absPath);
     } catch (err) {
       return { ok: false, reason: reasonFor(err) };
     }
