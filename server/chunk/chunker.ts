@@ -1,0 +1,128 @@
+/**
+ * The chunker: a file's text in, chunks out, by syntax where a grammar is loaded, by
+ * headings for markdown and by line windows for everything else.
+ *
+ * Invariants every strategy keeps (and the property tests check): chunks are in line
+ * order and do not overlap, together they cover every line of the file, and a chunk's
+ * `text` is exactly its lines. No chunk is dropped for being long: a line longer than
+ * the character limit simply makes a long chunk.
+ */
+import type Parser from 'web-tree-sitter';
+import { callQuery, callsInRows, collectCalls, type CallSite } from './callQueries';
+import { rulesFor } from './defRulesMore';
+import { grammarLogger, loadGrammar, loadedGrammar, type LoadedGrammar } from './grammars';
+import { grammarFor } from './languages';
+import { indexLines, lineWindows, rowsText, type LineIndex } from './lineIndex';
+import { chunkMarkdown } from './markdown';
+import { mergeSmall } from './merge';
+import { members, refine, segmentRange, type Segment, type SegmentContext } from './segments';
+import type { Chunk, ChunkInput } from './types';
+
+/** Size limits for chunks; every field optional, defaults in DEFAULT_CHUNK_OPTIONS. */
+export interface ChunkOptions {
+  /** A definition longer than this is cut at its members or statements. */
+  maxLines?: number;
+  /** A definition larger than this (characters) is cut the same way. */
+  maxChars?: number;
+  /** Glue and small declarations shorter than this merge with a neighbour. */
+  minLines?: number;
+  /** Line-window size for files cut by lines. */
+  windowLines?: number;
+  /** Parse time limit per file; past it the file is cut by lines. */
+  parseTimeoutMicros?: number;
+}
+
+/** The defaults: about a screen or two of code per chunk. */
+export const DEFAULT_CHUNK_OPTIONS: Required<ChunkOptions> = {
+  maxLines: 120,
+  maxChars: 6_000,
+  minLines: 4,
+  windowLines: 60,
+  parseTimeoutMicros: 5_000_000,
+};
+
+/**
+ * Files whose average line is longer than this (and that are big) are minified or
+ * generated: syntax cannot cut inside a line, so parsing them buys nothing.
+ */
+const MINIFIED_AVG_LINE = 400;
+const MINIFIED_MIN_CHARS = 20_000;
+/** Above this size a file is cut by lines without parsing (bounds wasm memory). */
+const MAX_PARSE_CHARS = 4 * 1024 * 1024;
+
+/** Chunks a file, loading its grammar first if needed. */
+export async function chunkFile(input: ChunkInput, opts?: ChunkOptions): Promise<Chunk[]> {
+  if (grammarFor(input.language)) await loadGrammar(input.language);
+  return chunkWith(input, resolve(opts), loadedGrammar(input.language) ?? null);
+}
+
+/**
+ * Chunks a file synchronously with the grammars already loaded (see `preloadGrammars`).
+ * Returns null when the language has a grammar that has not been loaded yet, so the
+ * caller can fall back to `chunkFile` rather than silently getting line chunks.
+ */
+export function chunkFileSync(input: ChunkInput, opts?: ChunkOptions): Chunk[] | null {
+  const grammar = loadedGrammar(input.language);
+  if (grammar === undefined && grammarFor(input.language)) return null;
+  return chunkWith(input, resolve(opts), grammar ?? null);
+}
+
+function resolve(opts?: ChunkOptions): Required<ChunkOptions> {
+  const o = { ...DEFAULT_CHUNK_OPTIONS, ...opts };
+  o.maxLines = Math.max(1, Math.floor(o.maxLines));
+  o.maxChars = Math.max(1, Math.floor(o.maxChars));
+  o.minLines = Math.max(1, Math.floor(o.minLines));
+  o.windowLines = Math.max(1, Math.min(Math.floor(o.windowLines), o.maxLines));
+  return o;
+}
+
+function chunkWith(input: ChunkInput, o: Required<ChunkOptions>, grammar: LoadedGrammar | null): Chunk[] {
+  const ix = indexLines(input.text);
+  if (ix.count === 0) return [];
+  if (input.language === 'markdown') return chunkMarkdown(ix, o.maxLines, o.maxChars);
+  const rules = rulesFor(input.language);
+  const minified = input.text.length > MINIFIED_MIN_CHARS && input.text.length / ix.count > MINIFIED_AVG_LINE;
+  if (!grammar || !rules || minified || input.text.length > MAX_PARSE_CHARS) return lineChunks(ix, o);
+
+  const { parser } = grammar;
+  parser.setTimeoutMicros(o.parseTimeoutMicros);
+  let tree: Parser.Tree;
+  try {
+    tree = parser.parse(input.text);
+  } catch (error) {
+    // A parse stopped by the time limit must be reset, or the next parse resumes it.
+    parser.reset();
+    grammarLogger().debug(`conexus chunk: ${input.path}: parse failed or timed out (${String(error)}); cut by lines`);
+    return lineChunks(ix, o);
+  }
+  try {
+    const ctx: SegmentContext = { rules, lines: ix, maxLines: o.maxLines, maxChars: o.maxChars };
+    const root = tree.rootNode;
+    const top = segmentRange(ctx, members(rules, root), 0, ix.count - 1, { symbol: null, kind: null, container: null });
+    const segs = mergeSmall(ctx, refine(ctx, top), o.minLines);
+    const query = callQuery(input.language, grammar.language, grammarLogger());
+    const sites = query ? collectCalls(query, root) : [];
+    return segs.map((s) => toChunk(ix, s, sites));
+  } finally {
+    tree.delete();
+  }
+}
+
+function toChunk(ix: LineIndex, s: Segment, sites: CallSite[]): Chunk {
+  return {
+    startLine: s.start + 1,
+    endLine: s.end + 1,
+    text: rowsText(ix, s.start, s.end),
+    symbol: s.symbol,
+    kind: s.kind,
+    container: s.container,
+    calls: callsInRows(sites, s.start, s.end),
+  };
+}
+
+/** Cuts a whole file into line windows (no names, no calls). */
+export function lineChunks(ix: LineIndex, o: Required<ChunkOptions>): Chunk[] {
+  return lineWindows(ix, 0, ix.count - 1, o.windowLines, o.maxChars).map(([s, e]) => ({
+    startLine: s + 1, endLine: e + 1, text: rowsText(ix, s, e), symbol: null, kind: null, container: null, calls: [],
+  }));
+}

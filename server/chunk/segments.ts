@@ -1,0 +1,201 @@
+/**
+ * Cuts a parsed file into line segments that follow its syntax.
+ *
+ * Invariant: the segments of a range are consecutive and cover every row of it once.
+ * Definitions (with their doc comments and attributes) become their own segments;
+ * the rows between them become "glue" segments labelled with the enclosing definition.
+ * A segment over the size limits is cut again: at its members when it has member
+ * definitions (a class becomes its methods), otherwise at statement boundaries into
+ * windows that keep its name. No segment is ever dropped, however long.
+ */
+import type Parser from 'web-tree-sitter';
+import type { SymbolKind } from '../../protocol/search';
+import type { LangRules } from './defRules';
+import { definitionOf } from './defRulesMore';
+import { rowsChars, windowEnd, type LineIndex } from './lineIndex';
+
+type Node = Parser.SyntaxNode;
+
+/** Rows a segment covers (0-based, inclusive) and what it is called. */
+export interface Segment {
+  start: number;
+  end: number;
+  symbol: string | null;
+  kind: SymbolKind | null;
+  container: string | null;
+  /** True for a definition's own segment (or a window of one); false for glue. */
+  def: boolean;
+  /** True for small declarations that may merge with neighbours (see DefInfo.weak). */
+  weak: boolean;
+  /** Syntax nodes in the segment, to find statement boundaries if it must be cut. */
+  nodes: Node[];
+  /** The definition's member list, when it has one. */
+  body: Node | null;
+}
+
+/** Size limits and the language's rules. */
+export interface SegmentContext {
+  rules: LangRules;
+  lines: LineIndex;
+  maxLines: number;
+  maxChars: number;
+}
+
+/** Kinds whose member functions are methods. */
+const CLASS_LIKE = new Set<SymbolKind>(['class', 'struct', 'interface', 'trait', 'impl', 'enum']);
+
+/** A node's first row. */
+export const startRow = (n: Node): number => n.startPosition.row;
+/** A node's last row, not counting a trailing line break that tree-sitter puts on the next row. */
+export const endRow = (n: Node): number => {
+  const e = n.endPosition;
+  return e.column === 0 && e.row > n.startPosition.row ? e.row - 1 : e.row;
+};
+
+/** The node's children, with transparent wrappers (preprocessor blocks, …) opened. */
+export function members(rules: LangRules, node: Node): Node[] {
+  const out: Node[] = [];
+  const visit = (n: Node, depth: number) => {
+    for (const c of n.namedChildren) {
+      if (depth < 8 && rules.transparent.has(c.type)) visit(c, depth + 1);
+      else out.push(c);
+    }
+  };
+  visit(node, 0);
+  return out;
+}
+
+/** Label for glue rows: the enclosing definition's name, or nothing at top level. */
+interface Owner {
+  symbol: string | null;
+  kind: SymbolKind | null;
+  container: string | null;
+}
+
+/**
+ * Segments rows first..last, given the member nodes that lie in them. `owner` labels
+ * glue; definitions found get `owner.symbol` as container (or their explicit scope).
+ */
+export function segmentRange(
+  ctx: SegmentContext, items: Node[], first: number, last: number, owner: Owner,
+): Segment[] {
+  const out: Segment[] = [];
+  let cursor = first;
+  let glueNodes: Node[] = [];
+  const pushGlue = (end: number) => {
+    if (end >= cursor) {
+      out.push({ start: cursor, end, ...owner, def: false, weak: false, nodes: glueNodes, body: null });
+    }
+    glueNodes = [];
+  };
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const def = definitionOf(ctx.rules, item);
+    if (!def) {
+      glueNodes.push(item);
+      continue;
+    }
+    // Doc comments and attributes directly above (no blank line between) belong to it.
+    let start = startRow(item);
+    for (let j = i - 1; j >= 0 && ctx.rules.attach.has(items[j].type) && endRow(items[j]) >= start - 1; j--) {
+      start = startRow(items[j]);
+    }
+    start = Math.max(start, cursor);
+    const end = Math.min(endRow(item), last);
+    if (end < start) {
+      // It shares its only row with what came before (e.g. minified code): stays there.
+      glueNodes.push(item);
+      continue;
+    }
+    pushGlue(start - 1);
+    const kind: SymbolKind = def.kind === 'function' && owner.kind && CLASS_LIKE.has(owner.kind) ? 'method' : def.kind;
+    out.push({
+      start, end, symbol: def.name, kind, container: def.scope ?? owner.symbol,
+      def: true, weak: def.weak === true, nodes: [item], body: def.body,
+    });
+    cursor = end + 1;
+  }
+  pushGlue(last);
+  return out;
+}
+
+/** True when a segment is within both size limits. */
+export function fits(ctx: SegmentContext, start: number, end: number): boolean {
+  return end - start + 1 <= ctx.maxLines && rowsChars(ctx.lines, start, end) <= ctx.maxChars;
+}
+
+/** Cuts segments over the limits again, recursively, keeping row coverage exact. */
+export function refine(ctx: SegmentContext, segs: Segment[], depth = 0): Segment[] {
+  const out: Segment[] = [];
+  for (const seg of segs) {
+    if (fits(ctx, seg.start, seg.end)) {
+      out.push(seg);
+      continue;
+    }
+    const items = seg.body && depth < 12 ? members(ctx.rules, seg.body) : [];
+    if (items.some((n) => definitionOf(ctx.rules, n))) {
+      const inner = segmentRange(ctx, items, seg.start, seg.end, {
+        symbol: seg.symbol, kind: seg.kind, container: seg.container,
+      });
+      out.push(...refine(ctx, inner, depth + 1));
+    } else {
+      out.push(...windows(ctx, seg));
+    }
+  }
+  return out;
+}
+
+/**
+ * Start rows of statements inside a segment, with how deep each sits: shallower
+ * boundaries (top-level statements of a body) are better places to cut.
+ */
+function boundaries(ctx: SegmentContext, seg: Segment): Map<number, number> {
+  const found = new Map<number, number>();
+  let budget = 20_000; // Enough for any real function; bounds work on generated code.
+  const visit = (n: Node, depth: number) => {
+    if (--budget < 0) return;
+    const r = startRow(n);
+    if (r > seg.start && r <= seg.end && !(found.get(r)! <= depth)) found.set(r, depth);
+    const e = endRow(n);
+    if (e + 1 > seg.start && e + 1 <= seg.end && !(found.get(e + 1)! <= depth + 1)) found.set(e + 1, depth + 1);
+    if (depth < 10 && e > r) for (const c of n.namedChildren) visit(c, depth + 1);
+  };
+  for (const n of seg.nodes) visit(n, 0);
+  return found;
+}
+
+/**
+ * Cuts one segment into consecutive windows within the limits, each keeping the
+ * segment's name. A window ends before the shallowest statement boundary in its last
+ * two thirds; with no boundary at all it is cut at the limit.
+ */
+export function windows(ctx: SegmentContext, seg: Segment): Segment[] {
+  const bounds = boundaries(ctx, seg);
+  const rows = [...bounds.keys()].sort((a, b) => a - b);
+  const out: Segment[] = [];
+  let start = seg.start;
+  let k = 0; // index of the first boundary row > start
+  while (start <= seg.end) {
+    const limit = windowEnd(ctx.lines, start, seg.end, ctx.maxLines, ctx.maxChars);
+    let cut = limit + 1; // the row the next window starts at
+    if (limit < seg.end) {
+      while (k < rows.length && rows[k] <= start) k++;
+      const floor = start + Math.floor((limit - start + 1) / 3);
+      let best = -1;
+      let bestDepth = Infinity;
+      let latestBeforeFloor = -1;
+      for (let i = k; i < rows.length && rows[i] <= limit + 1; i++) {
+        const d = bounds.get(rows[i])!;
+        // Past the floor: shallower wins, and among equals the later one (rows ascend).
+        if (rows[i] > floor) {
+          if (d <= bestDepth) { best = i; bestDepth = d; }
+        } else latestBeforeFloor = i;
+      }
+      if (best < 0) best = latestBeforeFloor;
+      if (best >= 0) cut = rows[best];
+    }
+    out.push({ ...seg, start, end: cut - 1 });
+    start = cut;
+  }
+  return out;
+}
