@@ -4,7 +4,7 @@
 // needs, and inflates single entries on demand. Zip64 archives are refused with a clear
 // message: a .vsix over 4 GiB or 65,535 files would be a packaging bug in itself.
 import { open, readFile, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, normalize, sep } from 'node:path';
+import { basename, dirname, join, normalize, sep } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 
 const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
@@ -94,7 +94,8 @@ export async function extractZip(file: string, dest: string, prefix = ''): Promi
   let written = 0;
   for (const entry of await listZip(file)) {
     if (!entry.name.startsWith(prefix) || entry.name.endsWith('/')) continue;
-    const rel = normalize(entry.name.slice(prefix.length));
+    // A prefix naming one file extracts that file under its own name.
+    const rel = entry.name === prefix ? basename(entry.name) : normalize(entry.name.slice(prefix.length));
     if (rel.startsWith('..' + sep) || rel === '..') throw new Error(`zip: entry ${entry.name} would escape ${dest}`);
     const start = entry.localHeaderOffset + 30 + whole.readUInt16LE(entry.localHeaderOffset + 26) + whole.readUInt16LE(entry.localHeaderOffset + 28);
     const raw = whole.subarray(start, start + entry.compressedSize);
