@@ -33,6 +33,8 @@ let grammarDir: string | null = null;
 let runtimeDir: string | null = null;
 let logger: Logger = silentLogger;
 let runtime: Promise<void> | null = null;
+/** The tail of the load queue (see loadGrammar). */
+let queue: Promise<void> = Promise.resolve();
 /** Per language: the pending or finished load; a settled null means "cut by lines". */
 const loads = new Map<string, Promise<LoadedGrammar | null>>();
 /** Per language: the finished load, for the synchronous path. */
@@ -98,7 +100,10 @@ function initRuntime(): Promise<void> {
 export function loadGrammar(language: string): Promise<LoadedGrammar | null> {
   let pending = loads.get(language);
   if (!pending) {
-    pending = load(language);
+    // One load at a time: tree-sitter's wasm linker resolves symbols in one shared table,
+    // and two grammars loading at once (typescript and tsx) corrupt each other's exports.
+    pending = queue.then(() => load(language));
+    queue = pending.then(() => undefined, () => undefined);
     loads.set(language, pending);
   }
   return pending;
