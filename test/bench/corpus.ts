@@ -93,7 +93,7 @@ export function sampleQueries(files: readonly CorpusFile[], root: string, counts
     for (const m of text.matchAll(/[A-Za-z_][A-Za-z0-9_]{3,40}/g)) seen.add(m[0]);
     for (const tok of seen) {
       if (/^[a-z]{4,12}$/.test(tok)) wordDf.set(tok, (wordDf.get(tok) ?? 0) + 1);
-      else if (/[a-z][A-Z]|[a-z]_[a-z]/i.test(tok) && /[a-z]/.test(tok) && tok.length >= 6) idDf.set(tok, (idDf.get(tok) ?? 0) + 1);
+      else if (/[a-z][A-Z]|[A-Za-z]_[A-Za-z]/.test(tok) && tok.length >= 6) idDf.set(tok, (idDf.get(tok) ?? 0) + 1);
     }
   }
   const pick = <T>(pool: T[], n: number, rand: () => number): T[] => {

@@ -98,6 +98,7 @@ export async function runCosqa(cli: CliCommandLine, workDir: string, opts: { mod
   const queryFile = join(workDir, 'cosqa-queries.jsonl');
   writeFileSync(queryFile, queries.map((q) => JSON.stringify({ query: q.query })).join('\n') + '\n');
   const modes: CosqaModeResult[] = [];
+  const rankedByMode = new Map<string, number[][]>();
   for (const mode of opts.modes) {
     if (index.error) {
       modes.push(emptyMode(mode, 'index failed'));
@@ -105,9 +106,24 @@ export async function runCosqa(cli: CliCommandLine, workDir: string, opts: { mod
     }
     log(`cosqa: ${queries.length} queries, mode ${mode}…`);
     const run = await runCli(cli, ['search', '--queries', queryFile, '--workspace', ws, '--index-dir', indexDir, '--k', String(opts.k), '--mode', mode, '--json'], { timeoutMs: opts.timeoutMs });
-    modes.push(scoreMode(mode, run.stdout, queries, run.wallMs, run.code === 0 ? undefined : `exit ${run.code ?? 'timeout'}: ${run.stderrTail.slice(-600)}`));
+    const ranked: number[][] = [];
+    modes.push(scoreMode(mode, run.stdout, queries, run.wallMs, run.code === 0 ? undefined : `exit ${run.code ?? 'timeout'}: ${run.stderrTail.slice(-600)}`, ranked));
+    rankedByMode.set(mode, ranked);
     const m = modes[modes.length - 1];
     log(`cosqa: ${mode} MRR@10 ${m.metrics?.mrr10.toFixed(4) ?? 'n/a'} in ${(run.wallMs / 1000).toFixed(1)} s${m.honoured ? '' : ' (engine used another mode)'}`);
+  }
+  // The --queries lines need not say which mode answered; the status does, and a
+  // semantic run that ranks exactly like keyword is a fallback whatever it claims.
+  const model = (status as { model?: { semantic?: boolean; reason?: string; id?: string | null } }).model;
+  const keywordRuns = rankedByMode.get('keyword');
+  for (const m of modes) {
+    if (m.mode === 'keyword' || !m.metrics) continue;
+    const same = keywordRuns && JSON.stringify(keywordRuns) === JSON.stringify(rankedByMode.get(m.mode));
+    if (m.mode === 'semantic' && (model?.semantic === false || same)) {
+      m.honoured = false;
+      m.notices.unshift(model?.semantic === false ? `status: semantic off (${model.reason ?? 'no reason given'})` : 'rankings identical to keyword mode');
+    }
+    if (m.mode === 'hybrid' && model?.semantic === false) m.notices.unshift('status: semantic off, so hybrid has no vector signal');
   }
   const kw = modes.find((m) => m.mode === 'keyword')?.metrics;
   const hy = modes.find((m) => m.mode === 'hybrid')?.metrics;
@@ -133,7 +149,7 @@ function emptyMode(mode: string, error: string): CosqaModeResult {
  * order (the contract) and checked by text, so a dropped or reordered line shows up
  * as an error instead of silently scoring the wrong query.
  */
-export function scoreMode(mode: string, stdout: string, queries: readonly Query[], wallMs: number, error?: string): CosqaModeResult {
+export function scoreMode(mode: string, stdout: string, queries: readonly Query[], wallMs: number, error?: string, rankedOut: number[][] = []): CosqaModeResult {
   const lines = stdout.split('\n').filter((l) => l.trim().startsWith('{'));
   const result = emptyMode(mode, error ?? '');
   result.batchWallMs = wallMs;
@@ -157,6 +173,7 @@ export function scoreMode(mode: string, stdout: string, queries: readonly Query[
     distinct += ranked.length;
     if (ranked.length === 0) result.queriesWithoutHits++;
     runs.push({ ranked, relevant: [q.gold] });
+    rankedOut.push(ranked);
   });
   if (mismatched > 0) result.error = `${result.error ? result.error + '; ' : ''}${mismatched} result lines carry another query's text`;
   result.metrics = summarizeQuality(runs);

@@ -82,7 +82,8 @@ function modeRows(c: CosqaResult): string[] {
   for (const m of c.modes) {
     if (!m.metrics) { rows.push(`| Conexus ${m.mode} | — | — | — | — | — | ${m.error ?? 'not run'} |`); continue; }
     const notes = [
-      m.honoured ? '' : `engine answered as ${Object.keys(m.modesReported).join('/')}`,
+      m.honoured ? '' : `NOT ${m.mode}: engine answered as ${Object.keys(m.modesReported).join('/')}`,
+      ...m.notices.slice(0, 2),
       `${m.meanDistinctFiles.toFixed(1)} distinct functions per ${c.k} hits`,
       `${(m.batchWallMs / 1000).toFixed(1)} s for 500 queries`,
       m.error ?? '',
@@ -105,6 +106,13 @@ function indexRow(run: IndexRun | null): string {
   return `| ${run.label} | ${run.error ? `FAILED ${run.error.slice(0, 120).replace(/\n|\|/g, ' ')}` : sec(run.wallMs) + stageSplit(run) + counts}; peak RSS ${mb(run.peakRssKb)}; index ${(run.indexBytes / 1e6).toFixed(1)} MB; load ${run.load.load1} |`;
 }
 
+/** What the status says about the embedding model. */
+function modelLine(status: unknown): string {
+  const m = (status as { model?: { id?: string | null; dimension?: number | null; semantic?: boolean; reason?: string } } | null)?.model;
+  if (!m) return 'model: unknown (no status)';
+  return m.semantic ? `model ${m.id} (${m.dimension} dims)` : `semantic off (${m.reason ?? 'no reason given'})`;
+}
+
 /** The markdown the README carries. */
 export function renderMarkdown(r: BenchResult): string {
   const m = r.machine;
@@ -123,7 +131,7 @@ export function renderMarkdown(r: BenchResult): string {
     lines.push(``, `### Quality: CoSQA dev split (${c.queries} queries over ${c.functions} Python functions, one file each, k = ${c.k})`, ``,
       `| Ranking | MRR@10 | Recall@1 | Recall@5 | Recall@10 | nDCG@10 | Notes |`, `|---|---|---|---|---|---|---|`, ...modeRows(c));
     const idx = c.index;
-    lines.push(``, `CoSQA index: ${idx.error ? 'FAILED ' + idx.error.slice(0, 200) : sec(idx.wallMs)}; hybrid/keyword MRR ratio ${c.hybridOverKeyword === null ? 'n/a' : c.hybridOverKeyword.toFixed(3) + '×'}.`);
+    lines.push(``, `CoSQA index: ${idx.error ? 'FAILED ' + idx.error.slice(0, 200) : sec(idx.wallMs)}${stageSplit({ summary: idx.summary } as IndexRun)}; ${modelLine(c.status)}; hybrid/keyword MRR@10 ratio ${c.hybridOverKeyword === null ? 'n/a' : c.hybridOverKeyword.toFixed(3) + '×'}.`);
   }
   if (r.speed) {
     const s = r.speed;
@@ -142,6 +150,7 @@ export function renderMarkdown(r: BenchResult): string {
     const ch = s.change.trials.map((t) => `${t.searchableMs === null ? 'never' : ms(t.searchableMs)}${t.eventMs === null ? '' : ` (event ${ms(t.eventMs)})`}`).join(', ');
     lines.push(`| One-file change → searchable | ${ch || 'not measured'} |`);
     lines.push(`| serve | ready after ${s.serve.readyMs === null ? 'n/a' : sec(s.serve.readyMs)}; peak RSS ${mb(s.serve.peakRssKb)}${s.serve.error ? '; ' + s.serve.error.slice(0, 200).replace(/\n|\|/g, ' ') : ''} |`);
+    lines.push(`| Model | ${modelLine(s.status)} |`);
     lines.push(`| Queries | ${s.queries.count} sampled (${Object.entries(s.queries.byKind).map(([k, v]) => `${v} ${k}`).join(', ')}), e.g. ${s.queries.sample.slice(0, 4).map((q) => `\`${q}\``).join(', ')} |`);
   }
   return lines.join('\n') + '\n';
