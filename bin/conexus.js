@@ -8,4 +8,7 @@ if (!fs.existsSync(bundle)) {
   process.stderr.write('conexus: the CLI is not built yet; run `npm run build` in ' + path.join(__dirname, '..') + '\n');
   process.exit(2);
 }
-require(bundle);
+require(bundle).main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err) => { process.stderr.write('conexus: ' + (err && err.stack || err) + '\n'); process.exitCode = 1; },
+);

@@ -8,7 +8,7 @@ import type { Logger } from '../engine/logger';
 /** What a subcommand gets when it runs. */
 export interface CliContext {
   /** Parsed option values (from node:util parseArgs with the command's `options`). */
-  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  values: Record<string, string | boolean | Array<string | boolean> | undefined>;
   positionals: string[];
   /** Where results go (JSON lines, tables); nothing else may write here. */
   stdout: NodeJS.WritableStream;

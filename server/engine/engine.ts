@@ -1,0 +1,384 @@
+/**
+ * The engine: one workspace, one index folder. It owns the catalog, the text index and
+ * the vector table, runs index passes one at a time, keeps the index current from the
+ * file watcher, persists snapshots, and answers searches. Only the process holding the
+ * writer lock writes; any other opens the same folder read-only and follows the
+ * writer's snapshots.
+ */
+import type { SearchParamsInput, SearchResult } from '../../protocol/search';
+import { SettingsSchema, type Settings } from '../../protocol/settings';
+import type { IndexProgress, IndexState, IndexStatus } from '../../protocol/status';
+import { ConexusError, ErrorCode } from '../../protocol/errors';
+import { parseSearchParams, search } from '../search/search';
+import { ChunkStore } from '../store/chunkStore';
+import { defaultIndexDir, folderBytes, prepareIndexDir, quarantine } from '../store/indexDir';
+import { WriterLock } from '../store/lock';
+import { CorruptSnapshotError, currentSnapshotStamp, loadSnapshot, saveSnapshot } from '../store/snapshot';
+import { TEXT_INDEX_VERSION, TextIndex } from '../text/textIndex';
+import { IgnoreRules } from '../walk/ignoreRules';
+import { resolveDisplayPath, resolveRoots } from '../walk/roots';
+import type { Root } from '../walk/types';
+import type { CatalogFile, EngineApi, EngineOptions, IndexSummary, StatusListener, StoredChunk } from './api';
+import { runIndexPass, toTextDoc } from './indexer';
+import { silentLogger, type Logger } from './logger';
+import { SemanticIndex } from './semantic';
+import { summariseSkips } from './skips';
+import { Watching } from './watching';
+import * as fs from 'node:fs';
+
+/** Quiet period after the last change before a snapshot is written (watch mode). */
+const PERSIST_DEBOUNCE_MS = 3000;
+
+/** See the file comment. Open with `Engine.open`. */
+export class Engine implements EngineApi {
+  readonly roots: Root[];
+  private store = new ChunkStore();
+  private text = new TextIndex();
+  private readonly rulesByRoot = new Map<Root, IgnoreRules>();
+  private readonly listeners = new Set<StatusListener>();
+  private readonly indexedListeners = new Set<(e: { changed: number; removed: number; paths: string[] }) => void>();
+  private state: IndexState = 'starting';
+  private progress: IndexProgress | null = null;
+  private lastError: string | undefined;
+  private lastUpdated: string | null = null;
+  private indexBytes = 0;
+  private paused = false;
+  private rescanOnResume = false;
+  private closed = false;
+  private dirty = false;
+  private persistTimer: NodeJS.Timeout | null = null;
+  /** Serialises index passes: each pass starts after the previous one settles. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private snapshotStamp: string | null = null;
+  private readonly watching: Watching;
+
+  private constructor(
+    roots: Root[],
+    readonly indexDir: string,
+    readonly settings: Settings,
+    private readonly logger: Logger,
+    private readonly lock: WriterLock | null,
+    private readonly semantic: SemanticIndex,
+  ) {
+    this.roots = roots;
+    this.watching = new Watching(this.roots, (r) => this.rules(r), logger, (paths, rescan) => this.onWatchBatch(paths, rescan));
+  }
+
+  /** Opens the index for `roots`, creating or repairing it as needed. */
+  static async open(opts: EngineOptions): Promise<Engine> {
+    const logger = opts.logger ?? silentLogger;
+    const settings = SettingsSchema.parse(opts.settings ?? {});
+    const roots = resolveRoots(opts.roots);
+    const indexDir = opts.indexDir ?? defaultIndexDir(roots.map((r) => r.absPath));
+    let lock: WriterLock | null = null;
+    if (!opts.readOnly) {
+      fs.mkdirSync(indexDir, { recursive: true });
+      lock = WriterLock.tryAcquire(indexDir);
+      if (!lock) logger.warn(`another process (pid ${WriterLock.owner(indexDir)}) is indexing ${indexDir}; this one opens it read-only`);
+    }
+    prepareIndexDir(indexDir, roots.map((r) => r.absPath), logger, lock === null);
+    const semantic = await SemanticIndex.open(indexDir, settings, logger, lock === null);
+    const engine = new Engine(roots, indexDir, settings, logger, lock, semantic);
+    engine.loadSnapshot();
+    engine.state = 'ready';
+    engine.indexBytes = folderBytes(indexDir);
+    return engine;
+  }
+
+  /** True when this process owns the index for writing. */
+  get writer(): boolean {
+    return this.lock !== null;
+  }
+
+  private rules(root: Root): IgnoreRules {
+    let r = this.rulesByRoot.get(root);
+    if (!r) this.rulesByRoot.set(root, (r = new IgnoreRules(root, this.settings)));
+    return r;
+  }
+
+  /** Loads the current snapshot; a damaged one is quarantined and the index rebuilt by the next pass. */
+  private loadSnapshot(): void {
+    try {
+      this.snapshotStamp = currentSnapshotStamp(this.indexDir);
+      const snap = loadSnapshot(this.indexDir);
+      if (!snap) return;
+      this.store = ChunkStore.from(snap.files, snap.chunks, snap.skipped, snap.nextChunkId);
+      if (snap.textIndexVersion === TEXT_INDEX_VERSION) {
+        this.text = new TextIndex(undefined, undefined, snap.textIndex);
+      } else {
+        this.text = new TextIndex();
+        this.text.addAll([...this.store.allChunks()].map(toTextDoc));
+      }
+      this.lastUpdated = snap.savedAt;
+    } catch (err) {
+      if (!(err instanceof CorruptSnapshotError)) throw err;
+      this.store = new ChunkStore();
+      this.text = new TextIndex();
+      if (this.lock) {
+        quarantine(this.indexDir, err.message, this.logger);
+        prepareIndexDir(this.indexDir, this.roots.map((r) => r.absPath), this.logger);
+        this.dirty = true;
+      } else {
+        this.logger.warn(`${err.message}; the writer will rebuild it`);
+      }
+    }
+  }
+
+  index(opts: { signal?: AbortSignal; paths?: string[] } = {}): Promise<IndexSummary> {
+    this.assertWritable('index');
+    const run = this.chain.then(() => this.runPass(opts.paths, opts.signal));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runPass(paths: string[] | undefined, signal?: AbortSignal): Promise<IndexSummary> {
+    const t0 = performance.now();
+    this.setState('indexing');
+    try {
+      const pass = await runIndexPass({
+        roots: this.roots, rules: (r) => this.rules(r), settings: this.settings, store: this.store, text: this.text,
+        logger: this.logger, signal, progress: (p) => this.setProgress(p), shouldStop: () => this.paused || this.closed,
+      }, paths);
+      if (pass.leftover.length) this.watching.requeue(pass.leftover);
+      const tEmbed = performance.now();
+      const embedded = await this.semantic.embedMissing(this.store, {
+        signal, progress: (p) => this.setProgress(p), shouldStop: () => this.paused || this.closed,
+      });
+      const embedMs = performance.now() - tEmbed;
+      const changed = pass.changedFiles + pass.removedFiles > 0 || embedded > 0;
+      if (changed) this.dirty = true;
+      const tw = performance.now();
+      if (paths === undefined) await this.persist();
+      else if (this.dirty) this.schedulePersist();
+      const writeMs = pass.timings.write + (performance.now() - tw);
+      this.lastUpdated = new Date().toISOString();
+      this.progress = null;
+      this.setState(this.paused ? 'paused' : 'ready');
+      if (changed) for (const l of this.indexedListeners) l({ changed: pass.changedFiles, removed: pass.removedFiles, paths: paths ?? [] });
+      return {
+        files: this.store.fileCount, chunks: this.store.chunkCount, changedFiles: pass.changedFiles,
+        removedFiles: pass.removedFiles, embeddedChunks: embedded, skipped: countSkips(this.store),
+        timings: {
+          walk: round(pass.timings.walk), read: round(pass.timings.read), parse: round(pass.timings.parse),
+          embed: round(embedMs), write: round(writeMs), total: round(performance.now() - t0),
+        },
+      };
+    } catch (err) {
+      this.lastError = err instanceof ConexusError ? err.message : `indexing failed: ${(err as Error).message}; see the log, then reindex`;
+      if (!(err instanceof ConexusError)) this.logger.error('index pass failed', err);
+      this.progress = null;
+      this.setState('error');
+      throw err;
+    }
+  }
+
+  /** Writes a snapshot now (and the vector table's queued rows). */
+  private async persist(): Promise<void> {
+    if (!this.lock || !this.dirty) return;
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = null;
+    this.dirty = false;
+    try {
+      await this.semantic.flush(this.store);
+      await saveSnapshot(this.indexDir, {
+        files: [...this.store.allFiles()], chunks: [...this.store.allChunks()], skipped: this.store.skipped,
+        nextChunkId: this.store.nextChunkId, textIndexVersion: TEXT_INDEX_VERSION, textIndex: this.text.toJSON(),
+      });
+      this.snapshotStamp = currentSnapshotStamp(this.indexDir);
+      this.indexBytes = folderBytes(this.indexDir);
+    } catch (err) {
+      this.dirty = true;
+      const code = (err as NodeJS.ErrnoException).code;
+      this.lastError = `could not save the index (${code ?? (err as Error).message}); the previous index is intact and search keeps working${code === 'ENOSPC' ? '; free disk space' : ''}`;
+      this.logger.error('saving the index failed', err);
+      throw new ConexusError(ErrorCode.WriteFailed, this.lastError, { cause: err });
+    }
+  }
+
+  private schedulePersist(): void {
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = null;
+      const run = this.chain.then(() => this.persist()).catch(() => undefined);
+      this.chain = run;
+    }, PERSIST_DEBOUNCE_MS);
+    this.persistTimer.unref?.();
+  }
+
+  async search(params: SearchParamsInput, signal?: AbortSignal): Promise<SearchResult> {
+    const parsed = parseSearchParams(params);
+    if (!this.lock) await this.followWriter();
+    return search({
+      store: this.store, text: this.text, vectors: this.semantic.vectors, embedder: this.semantic.embedder,
+      semanticOffReason: this.semantic.offReason,
+    }, parsed, signal);
+  }
+
+  /** A reader reloads when the writer has saved a newer snapshot. */
+  private async followWriter(): Promise<void> {
+    const stamp = currentSnapshotStamp(this.indexDir);
+    if (stamp === this.snapshotStamp) return;
+    this.loadSnapshot();
+    await this.semantic.reload();
+  }
+
+  status(): IndexStatus {
+    return {
+      state: this.state,
+      roots: this.roots.map((r) => r.absPath),
+      indexDir: this.indexDir,
+      files: this.store.fileCount,
+      chunks: this.store.chunkCount,
+      embeddedChunks: this.semantic.embeddedCount(this.store),
+      skipped: summariseSkips(this.store.skipped),
+      model: this.semantic.modelStatus(),
+      indexBytes: this.indexBytes,
+      lastUpdated: this.lastUpdated,
+      pendingChanges: this.watching.pending,
+      progress: this.progress,
+      writer: this.lock !== null,
+      ...(this.lastError ? { error: this.lastError } : {}),
+    };
+  }
+
+  onStatus(listener: StatusListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Subscribes to "a watcher batch (or pass) changed the index" events. */
+  onIndexed(listener: (e: { changed: number; removed: number; paths: string[] }) => void): () => void {
+    this.indexedListeners.add(listener);
+    return () => this.indexedListeners.delete(listener);
+  }
+
+  private setState(state: IndexState): void {
+    this.state = state;
+    if (state !== 'error') this.lastError = undefined;
+    this.emit();
+  }
+
+  private setProgress(p: IndexProgress): void {
+    this.progress = p;
+    this.emit();
+  }
+
+  private emit(): void {
+    if (this.listeners.size === 0) return;
+    const s = this.status();
+    for (const l of this.listeners) {
+      try { l(s); } catch (err) { this.logger.error('status listener failed', err); }
+    }
+  }
+
+  async startWatching(): Promise<void> {
+    this.assertWritable('watch');
+    await this.watching.start();
+  }
+
+  /** A watcher batch: index just those paths, or everything after an overflow or ignore-file change. */
+  private onWatchBatch(paths: string[], rescan: boolean): void {
+    if (this.closed) return;
+    if (this.paused) {
+      // Keep the changes for resume(); a rescan request is kept as a full pass then.
+      this.watching.requeue(paths);
+      if (rescan) this.rescanOnResume = true;
+      return;
+    }
+    if (rescan) this.rulesByRoot.clear();
+    this.index({ paths: rescan ? undefined : paths }).catch((err) => this.logger.error('background index pass failed', err));
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.setState('paused');
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.setState('ready');
+    const queued = this.watching.drain();
+    const full = this.rescanOnResume;
+    this.rescanOnResume = false;
+    if ((queued.length || full) && this.lock) {
+      this.index({ paths: full ? undefined : queued }).catch((err) => this.logger.error('index pass after resume failed', err));
+    }
+  }
+
+  async clear(): Promise<void> {
+    this.assertWritable('clear');
+    await this.chain;
+    this.store.clear();
+    this.text = new TextIndex();
+    await this.semantic.clear();
+    this.dirty = true;
+    await this.persist();
+    this.setState('ready');
+  }
+
+  listFiles(): CatalogFile[] {
+    return [...this.store.allFiles()]
+      .map(({ chunkIds: _ids, ...f }) => f)
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  chunksForFile(path: string): StoredChunk[] {
+    return this.store.chunksOf(path).map(toStored);
+  }
+
+  *allChunks(): Iterable<StoredChunk> {
+    for (const c of this.store.allChunks()) yield toStored(c);
+  }
+
+  async readFile(path: string): Promise<string | null> {
+    if (!this.store.file(path)) return null;
+    const loc = resolveDisplayPath(this.roots, path);
+    if (!loc) return null;
+    try {
+      return await fs.promises.readFile(loc.absPath, 'utf8');
+    } catch {
+      return null;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.watching.close();
+    await this.chain.catch(() => undefined);
+    try {
+      await this.persist();
+    } catch {
+      /* already logged; the previous snapshot stays current */
+    }
+    await this.semantic.close();
+    this.lock?.release();
+    this.listeners.clear();
+  }
+
+  private assertWritable(what: string): void {
+    if (this.closed) throw new ConexusError(ErrorCode.IndexUnavailable, `the engine is closed; cannot ${what}`);
+    if (!this.lock) {
+      throw new ConexusError(ErrorCode.IndexLocked,
+        `another process (pid ${WriterLock.owner(this.indexDir) ?? 'unknown'}) owns the index at ${this.indexDir}; it keeps the index current, so ${what} there (or close it first)`);
+    }
+  }
+}
+
+function toStored(c: { id: number } & Omit<StoredChunk, 'id'>): StoredChunk {
+  return {
+    id: String(c.id), path: c.path, language: c.language, startLine: c.startLine, endLine: c.endLine,
+    symbol: c.symbol, kind: c.kind, container: c.container, text: c.text, hash: c.hash,
+  };
+}
+
+function countSkips(store: ChunkStore): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of store.skipped) out[s.reason] = (out[s.reason] ?? 0) + 1;
+  return out;
+}
+
+function round(ms: number): number {
+  return Math.round(ms);
+}

@@ -1,0 +1,106 @@
+/**
+ * The semantic half of the index: the embedding model and its vector table. When the
+ * model cannot be loaded the engine keeps working with keyword search and the status
+ * says why semantic search is off and what to do.
+ */
+import * as path from 'node:path';
+import type { Settings } from '../../protocol/settings';
+import type { IndexProgress, ModelStatus } from '../../protocol/status';
+import { ConexusError } from '../../protocol/errors';
+import { loadEmbedder, type Embedder } from '../embed/embedder';
+import type { ChunkStore } from '../store/chunkStore';
+import { VectorStore } from '../store/vectorStore';
+import { embedMissing } from './embedding';
+import type { Logger } from './logger';
+
+/** The model and vectors, or the reason there are none. */
+export class SemanticIndex {
+  private constructor(
+    private readonly dir: string,
+    readonly embedder: Embedder | null,
+    public vectors: VectorStore | null,
+    readonly offReason: string | undefined,
+    private readonly logger: Logger,
+    private readonly readOnly: boolean,
+  ) {}
+
+  /** Loads the configured model and opens its vector table; never throws for a model problem. */
+  static async open(indexDir: string, settings: Settings, logger: Logger, readOnly: boolean): Promise<SemanticIndex> {
+    const dir = path.join(indexDir, 'vectors');
+    if (settings.model === 'none') {
+      return new SemanticIndex(dir, null, null, 'turned off by the model setting ("none"); set it to "" for the built-in model', logger, readOnly);
+    }
+    let embedder: Embedder;
+    try {
+      embedder = await loadEmbedder({ model: settings.model, allowDownload: settings.allowModelDownload }, logger);
+    } catch (err) {
+      const reason = err instanceof ConexusError ? err.message : `the embedding model failed to load: ${(err as Error).message}`;
+      if (!(err instanceof ConexusError)) logger.error('loading the embedding model failed', err);
+      else logger.warn(`semantic search is off: ${reason}`);
+      return new SemanticIndex(dir, null, null, reason, logger, readOnly);
+    }
+    try {
+      const vectors = await VectorStore.open(dir, embedder.id, embedder.dimension, logger, readOnly);
+      logger.info(`embedding model ${embedder.id} (dimension ${embedder.dimension}); ${vectors?.size ?? 0} vectors stored`);
+      return new SemanticIndex(dir, embedder, vectors, vectors ? undefined : 'no vectors yet for this model', logger, readOnly);
+    } catch (err) {
+      // A native-module or table failure must not take keyword search down with it.
+      logger.error('opening the vector table failed', err);
+      return new SemanticIndex(dir, embedder, null, `the vector store could not be opened (${(err as Error).message}); keyword search still works`, logger, readOnly);
+    }
+  }
+
+  /** Embeds what is missing; once nothing is, drops other models' tables and old orphans. */
+  async embedMissing(store: ChunkStore, opts: { signal?: AbortSignal; progress(p: IndexProgress): void; shouldStop(): boolean }): Promise<number> {
+    if (!this.embedder || !this.vectors || this.readOnly) return 0;
+    const n = await embedMissing({ store, vectors: this.vectors, embedder: this.embedder, logger: this.logger, ...opts });
+    if (!opts.shouldStop() && !opts.signal?.aborted) {
+      const dropped = await this.vectors.dropOtherTables();
+      if (dropped.length) this.logger.info(`dropped ${dropped.length} vector table(s) of a previous model`);
+      const pruned = await this.vectors.pruneOrphans((h) => store.hasHash(h));
+      if (pruned) this.logger.info(`pruned ${pruned} vectors no chunk uses any more`);
+    }
+    return n;
+  }
+
+  /** Writes queued vectors. */
+  async flush(_store: ChunkStore): Promise<void> {
+    await this.vectors?.flush();
+  }
+
+  /** A reader picks up vectors the writer added. */
+  async reload(): Promise<void> {
+    if (this.vectors) await this.vectors.reloadHashes();
+    else if (this.embedder && this.readOnly) {
+      this.vectors = await VectorStore.open(this.dir, this.embedder.id, this.embedder.dimension, this.logger, true);
+    }
+  }
+
+  /** Chunks whose content hash has a vector. */
+  embeddedCount(store: ChunkStore): number {
+    if (!this.vectors) return 0;
+    let n = 0;
+    for (const c of store.allChunks()) if (this.vectors.has(c.hash)) n++;
+    return n;
+  }
+
+  /** For status. */
+  modelStatus(): ModelStatus {
+    if (!this.embedder) return { id: null, dimension: null, semantic: false, reason: this.offReason };
+    return {
+      id: this.embedder.id, dimension: this.embedder.dimension, semantic: this.vectors !== null && this.vectors.size > 0,
+      ...(this.vectors && this.vectors.size > 0 ? {} : { reason: this.offReason ?? 'vectors are still being computed' }),
+    };
+  }
+
+  /** Deletes every stored vector (Clear Index). */
+  async clear(): Promise<void> {
+    if (!this.vectors || !this.embedder) return;
+    await this.vectors.pruneOrphans(() => false, true);
+  }
+
+  async close(): Promise<void> {
+    await this.vectors?.close().catch((err) => this.logger.error('closing the vector table failed', err));
+    await this.embedder?.dispose().catch(() => undefined);
+  }
+}

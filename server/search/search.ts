@@ -1,0 +1,140 @@
+/**
+ * Answers a search: keyword (BM25), semantic (vectors) or hybrid (both, fused). The
+ * same function serves the panel, the CLI and the MCP tools, so every caller gets the
+ * same ranking and the same hit shape.
+ */
+import { SearchParamsSchema, type SearchHit, type SearchMode, type SearchParams, type SearchParamsInput, type SearchResult } from '../../protocol/search';
+import { ConexusError, ErrorCode, describeIssues } from '../../protocol/errors';
+import type { Embedder } from '../embed/embedder';
+import type { ChunkRecord, ChunkStore } from '../store/chunkStore';
+import type { VectorStore } from '../store/vectorStore';
+import type { TextHit, TextIndex } from '../text/textIndex';
+import { compileFilters, type ChunkFilter } from './filters';
+import { DEFAULT_FUSION, fuse, type FusionConfig, type RankedList } from './fusion';
+
+/** Longest snippet returned per hit; longer chunks are cut at a line boundary. */
+export const MAX_SNIPPET_CHARS = 4000;
+
+/** What a search reads. */
+export interface SearchContext {
+  store: ChunkStore;
+  text: TextIndex;
+  vectors: VectorStore | null;
+  embedder: Embedder | null;
+  /** Why semantic search is off, when it is. */
+  semanticOffReason?: string;
+  fusion?: FusionConfig;
+}
+
+/** Validates raw parameters with the shared schema; throws InvalidParams naming the field. */
+export function parseSearchParams(input: SearchParamsInput | unknown): SearchParams {
+  const r = SearchParamsSchema.safeParse(input);
+  if (!r.success) throw new ConexusError(ErrorCode.InvalidParams, `invalid search: ${describeIssues(r.error.issues)}`);
+  return r.data;
+}
+
+/** Runs a validated search. */
+export async function search(ctx: SearchContext, params: SearchParams, signal?: AbortSignal): Promise<SearchResult> {
+  const started = performance.now();
+  const filter = compileFilters(params.filters);
+  const semanticOn = ctx.vectors !== null && ctx.embedder !== null && ctx.vectors.size > 0;
+  let mode: SearchMode = params.mode;
+  let notice: string | undefined;
+  if (mode !== 'keyword' && !semanticOn) {
+    notice = `semantic search is off (${ctx.semanticOffReason ?? 'no vectors yet'}); answered with keyword search`;
+    mode = 'keyword';
+  }
+  // Fusion needs depth beyond k: a hit ranked 30th by one signal can win on both.
+  const pool = Math.max(params.k * 5, 50);
+  const keywordHits = mode === 'semantic' ? [] : keywordSearch(ctx, params.query, pool, filter);
+  throwIfAborted(signal);
+  const semantic = mode === 'keyword' ? { ids: [], scores: [] } : await semanticSearch(ctx, params.query, pool, filter);
+  throwIfAborted(signal);
+
+  const byId = new Map<number, TextHit>(keywordHits.map((h) => [h.id, h]));
+  const semanticIds = new Set(semantic.ids);
+  let scored: Array<{ id: number; score: number }>;
+  if (mode === 'keyword') scored = keywordHits.map((h) => ({ id: h.id, score: h.score }));
+  else if (mode === 'semantic') scored = semantic.ids.map((id, i) => ({ id, score: semantic.scores[i] }));
+  else {
+    const fused = fuse({ ids: keywordHits.map((h) => h.id), scores: keywordHits.map((h) => h.score) }, semantic, ctx.fusion ?? DEFAULT_FUSION);
+    scored = [...fused].map(([id, score]) => ({ id, score }));
+  }
+  const hits: SearchHit[] = [];
+  const ranked = scored
+    .map((s) => ({ ...s, chunk: ctx.store.chunk(s.id) }))
+    .filter((s): s is { id: number; score: number; chunk: ChunkRecord } => s.chunk !== undefined)
+    .sort(compareHits);
+  for (const s of ranked.slice(0, params.k)) {
+    const kw = byId.get(s.id);
+    hits.push(toHit(s.chunk, s.score, kw, semanticIds.has(s.id)));
+  }
+  return { hits, mode, notice, tookMs: Math.round((performance.now() - started) * 100) / 100 };
+}
+
+function keywordSearch(ctx: SearchContext, query: string, limit: number, filter: ChunkFilter): TextHit[] {
+  const accept = filter ? (id: number) => { const c = ctx.store.chunk(id); return c !== undefined && filter(c); } : undefined;
+  return ctx.text.search(query, limit, accept);
+}
+
+/**
+ * Nearest chunks by vector. Vectors are stored per content hash, so each hash hit
+ * expands to every chunk with that text; filters apply after, so the search widens
+ * until enough chunks pass or the table is exhausted.
+ */
+async function semanticSearch(ctx: SearchContext, query: string, limit: number, filter: ChunkFilter): Promise<RankedList> {
+  const [qv] = await ctx.embedder!.embed([query]);
+  const vectors = ctx.vectors!;
+  let fetch = filter ? limit * 4 : limit;
+  for (;;) {
+    const hits = await vectors.search(qv, fetch);
+    const ids: number[] = [];
+    const scores: number[] = [];
+    for (const h of hits) {
+      const chunkIds = [...ctx.store.idsWithHash(h.hash)].sort((a, b) => a - b);
+      for (const id of chunkIds) {
+        const c = ctx.store.chunk(id);
+        if (!c || (filter && !filter(c))) continue;
+        ids.push(id);
+        scores.push(h.similarity);
+      }
+    }
+    if (ids.length >= limit || hits.length < fetch || fetch >= vectors.size) {
+      return { ids: ids.slice(0, limit), scores: scores.slice(0, limit) };
+    }
+    fetch *= 4;
+  }
+}
+
+/** Best score first; equal scores by path then line so results are stable. */
+function compareHits(a: { score: number; chunk: ChunkRecord }, b: { score: number; chunk: ChunkRecord }): number {
+  if (b.score !== a.score) return b.score - a.score;
+  if (a.chunk.path !== b.chunk.path) return a.chunk.path < b.chunk.path ? -1 : 1;
+  return a.chunk.startLine - b.chunk.startLine;
+}
+
+function toHit(c: ChunkRecord, score: number, kw: TextHit | undefined, semantic: boolean): SearchHit {
+  return {
+    path: c.path,
+    startLine: c.startLine,
+    endLine: c.endLine,
+    language: c.language,
+    symbol: c.symbol,
+    kind: c.kind as SearchHit['kind'],
+    container: c.container,
+    score: Math.round(score * 1e6) / 1e6,
+    snippet: snippet(c.text),
+    matched: { terms: kw?.terms ?? [], semantic, symbol: kw?.symbol ?? false, path: kw?.path ?? false },
+  };
+}
+
+/** The chunk text, cut at a line boundary when longer than MAX_SNIPPET_CHARS. */
+export function snippet(text: string): string {
+  if (text.length <= MAX_SNIPPET_CHARS) return text;
+  const cut = text.lastIndexOf('\n', MAX_SNIPPET_CHARS);
+  return text.slice(0, cut > 0 ? cut : MAX_SNIPPET_CHARS);
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new ConexusError(ErrorCode.Cancelled, 'search cancelled by a newer request');
+}

@@ -1,0 +1,119 @@
+/**
+ * The in-memory catalog: every indexed file with its content hash, and every chunk
+ * with its text. It is the source of truth that the text index, the vector table and
+ * the snapshot on disk are derived from or checked against.
+ */
+import type { CatalogFile, StoredChunk } from '../engine/api';
+import type { SkipRecord } from '../walk/types';
+
+/** A catalog file plus the ids of its chunks. */
+export interface FileRecord extends CatalogFile {
+  chunkIds: number[];
+}
+
+/** A chunk with its numeric id (the text index and vector table key). */
+export interface ChunkRecord extends Omit<StoredChunk, 'id'> {
+  id: number;
+  calls: string[];
+}
+
+const EMPTY: ReadonlySet<number> = new Set();
+
+/** Files, chunks and skip records, with the lookups search and indexing need. */
+export class ChunkStore {
+  private readonly files = new Map<string, FileRecord>();
+  private readonly chunks = new Map<number, ChunkRecord>();
+  private readonly hashRefs = new Map<string, Set<number>>();
+  private skippedList: SkipRecord[] = [];
+  private nextId = 1;
+
+  /** Restores from a snapshot. */
+  static from(files: FileRecord[], chunks: ChunkRecord[], skipped: SkipRecord[], nextId: number): ChunkStore {
+    const store = new ChunkStore();
+    for (const c of chunks) store.putChunk(c);
+    for (const f of files) store.files.set(f.path, f);
+    store.skippedList = skipped;
+    store.nextId = Math.max(nextId, ...chunks.map((c) => c.id + 1), 1);
+    return store;
+  }
+
+  get fileCount(): number { return this.files.size; }
+  get chunkCount(): number { return this.chunks.size; }
+  get nextChunkId(): number { return this.nextId; }
+  get skipped(): SkipRecord[] { return this.skippedList; }
+  set skipped(list: SkipRecord[]) { this.skippedList = list; }
+
+  file(path: string): FileRecord | undefined { return this.files.get(path); }
+  chunk(id: number): ChunkRecord | undefined { return this.chunks.get(id); }
+  allFiles(): IterableIterator<FileRecord> { return this.files.values(); }
+  allChunks(): IterableIterator<ChunkRecord> { return this.chunks.values(); }
+
+  /** True when some chunk (in any file) has this content hash. */
+  hasHash(hash: string): boolean { return this.hashRefs.has(hash); }
+
+  /** Ids of the chunks with this content hash. */
+  idsWithHash(hash: string): ReadonlySet<number> { return this.hashRefs.get(hash) ?? EMPTY; }
+
+  /** Distinct chunk content hashes. */
+  hashes(): IterableIterator<string> { return this.hashRefs.keys(); }
+
+  /** Chunks of a file in line order. */
+  chunksOf(path: string): ChunkRecord[] {
+    const f = this.files.get(path);
+    if (!f) return [];
+    return f.chunkIds.map((id) => this.chunks.get(id)!).filter(Boolean);
+  }
+
+  /**
+   * Replaces a file's record and chunks; returns the ids removed so the text index
+   * can drop them. New chunks get fresh ids.
+   */
+  replaceFile(file: CatalogFile, chunks: Array<Omit<ChunkRecord, 'id'>>): { removed: number[]; added: ChunkRecord[] } {
+    const removed = this.removeFile(file.path);
+    const added: ChunkRecord[] = [];
+    for (const c of chunks) {
+      const rec: ChunkRecord = { ...c, id: this.nextId++ };
+      this.putChunk(rec);
+      added.push(rec);
+    }
+    this.files.set(file.path, { ...file, chunkIds: added.map((c) => c.id) });
+    return { removed, added };
+  }
+
+  /** Updates metadata (mtime) of a file whose content did not change. */
+  touchFile(path: string, size: number, mtimeMs: number): void {
+    const f = this.files.get(path);
+    if (f) { f.size = size; f.mtimeMs = mtimeMs; }
+  }
+
+  /** Removes a file and its chunks; returns the removed chunk ids. */
+  removeFile(path: string): number[] {
+    const f = this.files.get(path);
+    if (!f) return [];
+    this.files.delete(path);
+    for (const id of f.chunkIds) {
+      const c = this.chunks.get(id);
+      if (!c) continue;
+      this.chunks.delete(id);
+      const ids = this.hashRefs.get(c.hash);
+      ids?.delete(id);
+      if (ids && ids.size === 0) this.hashRefs.delete(c.hash);
+    }
+    return f.chunkIds;
+  }
+
+  /** Drops everything. */
+  clear(): void {
+    this.files.clear();
+    this.chunks.clear();
+    this.hashRefs.clear();
+    this.skippedList = [];
+  }
+
+  private putChunk(c: ChunkRecord): void {
+    this.chunks.set(c.id, c);
+    let ids = this.hashRefs.get(c.hash);
+    if (!ids) this.hashRefs.set(c.hash, (ids = new Set()));
+    ids.add(c.id);
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Vectors on disk in LanceDB (embedded, no server). One table per embedding model,
+ * keyed by chunk content hash: identical code anywhere in the workspace (a rename, a
+ * branch switch back and forth, a vendored copy) is embedded once and its vector
+ * reused. Chunk metadata (path, lines, symbol, language) stays in the catalog, which
+ * maps hashes back to chunks and applies filters.
+ */
+import { createHash } from 'node:crypto';
+import * as lancedb from '@lancedb/lancedb';
+import { Field, FixedSizeList, Float32, Schema, Utf8 } from 'apache-arrow';
+import type { Logger } from '../engine/logger';
+
+/** Rows written in one LanceDB commit; fewer, larger commits mean fewer fragments. */
+const WRITE_BATCH = 4096;
+/** Fragments above which the table is compacted and old versions pruned. */
+const COMPACT_AFTER_WRITES = 16;
+
+/** A nearest-neighbour hit: a content hash and its cosine similarity. */
+export interface VectorHit {
+  hash: string;
+  similarity: number;
+}
+
+/** The table name for a model id (LanceDB names are restricted; ids are not). */
+export function tableNameFor(modelId: string): string {
+  return `vectors_${createHash('sha1').update(modelId).digest('hex').slice(0, 16)}`;
+}
+
+/** The vector table of one model in one index folder. */
+export class VectorStore {
+  private known = new Set<string>();
+  private pending: Array<{ hash: string; vector: Float32Array }> = [];
+  private writesSinceCompact = 0;
+
+  private constructor(
+    private readonly db: lancedb.Connection,
+    private table: lancedb.Table,
+    readonly tableName: string,
+    readonly dimension: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Opens (or creates) the table for `modelId` under `dir` and loads the set of stored hashes. */
+  static async open(dir: string, modelId: string, dimension: number, logger: Logger, readOnly = false): Promise<VectorStore | null> {
+    const db = await lancedb.connect(dir);
+    const name = tableNameFor(modelId);
+    const names = await db.tableNames();
+    let table: lancedb.Table;
+    if (names.includes(name)) {
+      table = await db.openTable(name);
+    } else if (readOnly) {
+      return null;
+    } else {
+      const schema = new Schema([
+        new Field('hash', new Utf8(), false),
+        new Field('vector', new FixedSizeList(dimension, new Field('item', new Float32(), true)), false),
+      ]);
+      table = await db.createEmptyTable(name, schema, { mode: 'create', existOk: true });
+    }
+    const store = new VectorStore(db, table, name, dimension, logger);
+    await store.reloadHashes();
+    return store;
+  }
+
+  /** Re-reads which hashes have vectors (after another process wrote, or on open). */
+  async reloadHashes(): Promise<void> {
+    const rows = await this.table.query().select(['hash']).toArray();
+    this.known = new Set(rows.map((r) => String(r.hash)));
+  }
+
+  /** Number of stored vectors. */
+  get size(): number {
+    return this.known.size + this.pending.length;
+  }
+
+  /** True when a vector for this hash is stored or queued. */
+  has(hash: string): boolean {
+    return this.known.has(hash);
+  }
+
+  /** Queues vectors; they are written in batches. Call `flush` to force a write. */
+  async put(hash: string, vector: Float32Array): Promise<void> {
+    if (this.known.has(hash)) return;
+    this.known.add(hash);
+    this.pending.push({ hash, vector });
+    if (this.pending.length >= WRITE_BATCH) await this.flush();
+  }
+
+  /** Writes queued vectors in one commit and compacts the table now and then. */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const rows = this.pending.map((p) => ({ hash: p.hash, vector: Array.from(p.vector) }));
+    this.pending = [];
+    await this.table.add(rows);
+    if (++this.writesSinceCompact >= COMPACT_AFTER_WRITES) await this.compact();
+  }
+
+  /**
+   * Deletes vectors whose hash is not in `live`, but only once orphans outnumber
+   * live vectors: keeping recent orphans lets a branch switched away and back reuse them.
+   */
+  async pruneOrphans(isLive: (hash: string) => boolean, force = false): Promise<number> {
+    const orphans = [...this.known].filter((h) => !isLive(h));
+    if (orphans.length === 0) return 0;
+    if (!force && orphans.length < Math.max(10_000, this.known.size - orphans.length)) return 0;
+    await this.flush();
+    for (let i = 0; i < orphans.length; i += 1000) {
+      const list = orphans.slice(i, i + 1000).map((h) => `'${h.replace(/'/g, "''")}'`).join(',');
+      await this.table.delete(`hash IN (${list})`);
+    }
+    for (const h of orphans) this.known.delete(h);
+    await this.compact();
+    return orphans.length;
+  }
+
+  /** Compacts fragments and prunes old versions so disk use stays bounded over long runs. */
+  async compact(): Promise<void> {
+    this.writesSinceCompact = 0;
+    try {
+      await this.table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+    } catch (err) {
+      this.logger.warn(`vector table compaction failed (will retry later): ${(err as Error).message}`);
+    }
+  }
+
+  /** Nearest neighbours of a (normalised) query vector by cosine similarity. */
+  async search(vector: Float32Array, limit: number): Promise<VectorHit[]> {
+    const rows = await this.table.vectorSearch(Array.from(vector)).distanceType('cosine').select(['hash']).limit(limit).toArray();
+    return rows.map((r) => ({ hash: String(r.hash), similarity: 1 - Number(r._distance) }));
+  }
+
+  /** Drops every other model's vector table (after this model's is complete). */
+  async dropOtherTables(): Promise<string[]> {
+    const dropped: string[] = [];
+    for (const name of await this.db.tableNames()) {
+      if (name.startsWith('vectors_') && name !== this.tableName) {
+        await this.db.dropTable(name);
+        dropped.push(name);
+      }
+    }
+    return dropped;
+  }
+
+  /** Writes what is queued and closes the connection. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.table.close();
+    this.db.close();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Full-text (BM25) index over chunks, built on MiniSearch with the code-aware
+ * tokenizer. Three fields: the chunk's text, its symbol (name and container) and its
+ * path, so a query word that names a definition or a file outranks a passing mention.
+ */
+import MiniSearch, { type AsPlainObject, type SearchResult as MsResult } from 'minisearch';
+import { DEFAULT_TOKENIZE_OPTIONS, tokenize, tokenizePath, type TokenizeOptions } from './tokenizer';
+
+/** The fields of one indexed chunk. */
+export interface TextDoc {
+  id: number;
+  text: string;
+  /** Symbol name plus container, e.g. "parseArgs Parser". */
+  symbol: string;
+  path: string;
+}
+
+/** One keyword hit. */
+export interface TextHit {
+  id: number;
+  score: number;
+  /** Query terms (as tokenized) that matched. */
+  terms: string[];
+  /** True when a term matched the symbol field. */
+  symbol: boolean;
+  /** True when a term matched the path field. */
+  path: boolean;
+}
+
+/** Ranking knobs; defaults tuned on the CoSQA development split. */
+export interface TextRanking {
+  boostSymbol: number;
+  boostPath: number;
+  k1: number;
+  b: number;
+}
+
+/** Defaults for `TextRanking`. */
+export const DEFAULT_TEXT_RANKING: TextRanking = { boostSymbol: 2, boostPath: 1.5, k1: 1.2, b: 0.75 };
+
+/** Bumped whenever tokenization or fields change, so persisted indexes are rebuilt. */
+export const TEXT_INDEX_VERSION = 1;
+
+/** A BM25 index of chunks keyed by numeric chunk id. */
+export class TextIndex {
+  private ms: MiniSearch<TextDoc>;
+
+  constructor(
+    private readonly tokenizeOptions: TokenizeOptions = DEFAULT_TOKENIZE_OPTIONS,
+    private readonly ranking: TextRanking = DEFAULT_TEXT_RANKING,
+    serialized?: AsPlainObject,
+  ) {
+    const options = this.options();
+    this.ms = serialized ? MiniSearch.loadJS<TextDoc>(serialized, options) : new MiniSearch<TextDoc>(options);
+  }
+
+  private options() {
+    const opts = this.tokenizeOptions;
+    return {
+      fields: ['text', 'symbol', 'path'],
+      idField: 'id',
+      // Terms are final when tokenize returns them (lower-cased, split, stemmed).
+      processTerm: (term: string) => term,
+      tokenize: (text: string, field?: string) => (field === 'path' ? tokenizePath(text, opts) : tokenize(text, opts)),
+      autoVacuum: { minDirtCount: 200, minDirtFactor: 0.1, batchSize: 2000, batchWait: 5 },
+    };
+  }
+
+  /** Number of documents. */
+  get size(): number {
+    return this.ms.documentCount;
+  }
+
+  /** Adds documents; ids must be new. */
+  addAll(docs: TextDoc[]): void {
+    this.ms.addAll(docs);
+  }
+
+  /** Removes a document by id (lazily; MiniSearch vacuums in the background). */
+  remove(id: number): void {
+    if (this.ms.has(id)) this.ms.discard(id);
+  }
+
+  /**
+   * Searches with BM25 over the three fields. `accept` filters by chunk id before
+   * ranking is cut to `limit`, so filters never starve the result list.
+   */
+  search(query: string, limit: number, accept?: (id: number) => boolean): TextHit[] {
+    const terms = tokenize(query, this.tokenizeOptions);
+    if (terms.length === 0) return [];
+    const results: MsResult[] = this.ms.search(query, {
+      combineWith: 'OR',
+      tokenize: (text: string) => tokenize(text, this.tokenizeOptions),
+      processTerm: (term: string) => term,
+      boost: { text: 1, symbol: this.ranking.boostSymbol, path: this.ranking.boostPath },
+      bm25: { k: this.ranking.k1, b: this.ranking.b, d: 0.5 },
+      filter: accept ? (r) => accept(r.id as number) : undefined,
+    });
+    const out: TextHit[] = [];
+    for (const r of results.slice(0, limit)) {
+      let symbol = false;
+      let path = false;
+      for (const fields of Object.values(r.match)) {
+        if (fields.includes('symbol')) symbol = true;
+        if (fields.includes('path')) path = true;
+      }
+      out.push({ id: r.id as number, score: r.score, terms: r.terms, symbol, path });
+    }
+    return out;
+  }
+
+  /** Plain-object form for persistence (`new TextIndex(opts, ranking, obj)` restores it). */
+  toJSON(): AsPlainObject {
+    return this.ms.toJSON();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The code-aware tokenizer behind full-text search. Code and prose share one index,
+ * so a query for "parse args" must find `parseArgs`, `parse_args` and `parse-args`,
+ * and a query for `parseArgs` must rank the exact identifier above its parts. Each
+ * identifier therefore yields its whole lower-cased form plus its sub-words
+ * (camelCase, PascalCase, snake_case, kebab-case and letter/digit boundaries).
+ */
+import { stem } from './stemmer';
+
+/** Options that change how text becomes terms. */
+export interface TokenizeOptions {
+  /** Reduce sub-words to a stem ("sorting" → "sort") so prose queries match code words. */
+  stem: boolean;
+  /** Drop English function words ("how", "to", "the") that carry no meaning for search. */
+  dropStopWords: boolean;
+}
+
+/** The defaults the index uses; chosen on the CoSQA development split. */
+export const DEFAULT_TOKENIZE_OPTIONS: TokenizeOptions = { stem: true, dropStopWords: true };
+
+// Words joined by `_`, `$` or `-` count as one identifier so the whole form is kept.
+const IDENTIFIER = /[A-Za-z0-9_$]+(?:-[A-Za-z0-9_$]+)*/g;
+// Boundaries inside an identifier: lower→Upper, UPPER→Upper+lower (HTTPServer), letter↔digit.
+const CAMEL_SPLIT = /(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])/;
+const SEPARATORS = /[-_$]+/;
+/** Longest term kept; longer runs are hashes, base64 or minified noise, not words. */
+const MAX_TERM_LENGTH = 40;
+
+/** Function words that are frequent in both natural-language queries and comments. */
+export const STOP_WORDS: ReadonlySet<string> = new Set([
+  'a', 'an', 'and', 'are', 'as', 'at', 'be', 'by', 'can', 'do', 'does', 'for', 'from',
+  'how', 'i', 'in', 'into', 'is', 'it', 'its', 'me', 'my', 'of', 'on', 'or', 'so',
+  'that', 'the', 'their', 'then', 'there', 'these', 'this', 'to', 'was', 'we', 'what',
+  'when', 'where', 'which', 'while', 'who', 'why', 'will', 'with', 'you', 'your',
+]);
+
+/**
+ * Splits one identifier into its lower-cased sub-words (without the whole form).
+ * `parseHTTPHeader2` → ["parse", "http", "header", "2"].
+ */
+export function splitIdentifier(identifier: string): string[] {
+  const parts: string[] = [];
+  for (const piece of identifier.split(SEPARATORS)) {
+    if (!piece) continue;
+    for (const sub of piece.split(CAMEL_SPLIT)) if (sub) parts.push(sub.toLowerCase());
+  }
+  return parts;
+}
+
+/**
+ * Turns text into search terms. Every identifier contributes its whole form (when it
+ * has several parts) and each part; parts are stemmed and stop words dropped per
+ * `options`. The order of terms follows the text (callers may rely on it for phrases).
+ */
+export function tokenize(text: string, options: TokenizeOptions = DEFAULT_TOKENIZE_OPTIONS): string[] {
+  const terms: string[] = [];
+  IDENTIFIER.lastIndex = 0;
+  for (let m = IDENTIFIER.exec(text); m !== null; m = IDENTIFIER.exec(text)) {
+    const raw = m[0];
+    if (raw.length > MAX_TERM_LENGTH * 3) continue;
+    const parts = splitIdentifier(raw);
+    if (parts.length > 1) {
+      const whole = raw.toLowerCase();
+      if (whole.length <= MAX_TERM_LENGTH) terms.push(whole);
+    }
+    for (const part of parts) {
+      if (part.length < 2 && !/^[0-9]$/.test(part)) continue;
+      if (part.length > MAX_TERM_LENGTH) continue;
+      if (options.dropStopWords && STOP_WORDS.has(part)) continue;
+      terms.push(options.stem ? stem(part) : part);
+    }
+  }
+  return terms;
+}
+
+/** Terms of a path: each segment's identifiers, so "src/authService.ts" matches "auth". */
+export function tokenizePath(path: string, options: TokenizeOptions = DEFAULT_TOKENIZE_OPTIONS): string[] {
+  return tokenize(path.replace(/\.[A-Za-z0-9]+$/, ''), options);
+}
