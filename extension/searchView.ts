@@ -70,6 +70,11 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
     const parsed = parseWebviewMessage(raw);
     if (!parsed.ok) {
       this.log.warn(`Search panel: rejected a message (${parsed.reason}).`);
+      // A rejected search still gets an answer, so the panel does not wait forever.
+      const id = raw && typeof raw === 'object' ? (raw as { kind?: unknown; id?: unknown }) : undefined;
+      if (id?.kind === 'request' && typeof id.id === 'number') {
+        this.post({ kind: 'error', id: id.id, code: ErrorCode.InvalidParams, message: `The search was refused: ${parsed.reason}.` });
+      }
       return;
     }
     const msg = parsed.message;
