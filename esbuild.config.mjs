@@ -36,6 +36,35 @@ const builds = [
     target: 'node20',
     external: nodeExternals,
   },
+  {
+    // The extension host side: thin, talks to the worker; only `vscode` is external.
+    ...common,
+    entryPoints: { extension: 'extension/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    // The worker process: the engine with its native and wasm packages external, like the CLI.
+    ...common,
+    entryPoints: { worker: 'server/worker/main.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: nodeExternals,
+  },
+  {
+    // The search panel: browser code plus its stylesheet (dist/webview.js and dist/webview.css).
+    ...common,
+    entryPoints: { webview: 'webview/main.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
 ];
 
 if (watch) {
