@@ -1,0 +1,134 @@
+/**
+ * Drives the VS Code workbench in Debian's Chromium through playwright-core: the command
+ * palette, quick picks, notifications, the status bar, editors, and the webview inside
+ * our sidebar view. Every helper waits for an observable state (a selector, a text)
+ * rather than for time, so the tests are as fast as VS Code is and never flaky by design.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { RESULTS_DIR } from './codeServer';
+
+/** Generous default wait: indexing, model loading and a cold extension host on 2 cores. */
+export const LONG = 120_000;
+
+/** Flags verified in this sandbox (no GPU, no network side channels, no sandboxing as root). */
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** A browser window on one code-server URL. */
+export interface Workbench {
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Opens the workbench and waits for it to be interactive. */
+export async function openWorkbench(url: string): Promise<Workbench> {
+  const browser = await chromium.launch({ executablePath: process.env.CONEXUS_E2E_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(LONG);
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor();
+  // The status bar fills in once the workbench has restored its parts; the palette needs that.
+  await page.locator('.statusbar').waitFor();
+  return { browser, page, close: () => browser.close() };
+}
+
+/** Saves a PNG of the page under test-results/e2e/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** The visible quick-input widget (command palette and quick picks). */
+export function quickInput(page: Page): Locator {
+  return page.locator('.quick-input-widget');
+}
+
+/**
+ * Runs a command by its palette title ("Conexus: Reindex Workspace"): opens the palette,
+ * types the title, waits for a row whose label is exactly that title and picks it.
+ */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  const input = quickInput(page).locator('input');
+  // F1 can be swallowed while focus is inside a webview iframe: focus the workbench first.
+  await page.locator('.monaco-workbench').focus().catch(() => {});
+  await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  const row = quickInput(page).locator('.monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible' });
+  await row.click();
+}
+
+/** Picks a row in an open quick pick by its visible text. */
+export async function pickQuickItem(page: Page, text: string | RegExp): Promise<void> {
+  const row = quickInput(page).locator('.monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ state: 'visible' });
+  await row.click();
+}
+
+/** The texts of the rows in the open quick pick, once at least one row shows. */
+export async function quickItems(page: Page): Promise<string[]> {
+  const rows = quickInput(page).locator('.monaco-list-row');
+  await rows.first().waitFor({ state: 'visible' });
+  return rows.allInnerTexts();
+}
+
+/** Closes whatever quick input is open. */
+export async function dismissQuickInput(page: Page): Promise<void> {
+  if (await quickInput(page).isVisible()) {
+    await page.keyboard.press('Escape');
+    await quickInput(page).waitFor({ state: 'hidden' });
+  }
+}
+
+/** Opens our view container from the activity bar by its title (e.g. "Conexus"). */
+export async function openViewContainer(page: Page, title: string): Promise<void> {
+  const icon = page.locator(`.activitybar [aria-label*="${title}"]`).first();
+  await icon.waitFor({ state: 'visible' });
+  const checked = await icon.getAttribute('aria-checked');
+  const expanded = await icon.getAttribute('aria-expanded');
+  if (checked !== 'true' && expanded !== 'true') await icon.click();
+}
+
+/**
+ * The content frame of a webview view. VS Code hosts each webview in an iframe
+ * (`iframe.webview.ready`) that holds another (`#active-frame`) with the extension's HTML.
+ * `title` selects the outer iframe by the view's title when several webviews are open.
+ */
+export function webviewFrame(page: Page, title?: string): FrameLocator {
+  const outer = title ? page.locator(`iframe.webview.ready[title="${title}"]`) : page.locator('iframe.webview.ready');
+  return outer.first().contentFrame().frameLocator('#active-frame');
+}
+
+/** The active editor tab's label. */
+export function activeTab(page: Page): Locator {
+  return page.locator('.tabs-container .tab.active');
+}
+
+/** Waits for the active editor to show `fileName` and returns the line the cursor is on. */
+export async function cursorLine(page: Page, fileName: string): Promise<number> {
+  await activeTab(page).filter({ hasText: fileName }).waitFor();
+  // The status bar's "Ln 12, Col 1" item is VS Code's own report of the cursor.
+  const item = page.locator('#status\\.editor\\.selection');
+  await item.waitFor();
+  const text = await item.innerText();
+  const m = /Ln (\d+)/.exec(text);
+  if (!m) throw new Error(`e2e: cannot read the cursor line from "${text}"`);
+  return Number(m[1]);
+}
+
+/** A status bar item whose text or aria label matches. */
+export function statusItem(page: Page, text: string | RegExp): Locator {
+  return page.locator('.statusbar-item', { hasText: text }).first();
+}
+
+/** The visible notification toasts. */
+export function notifications(page: Page): Locator {
+  return page.locator('.notifications-toasts .notification-toast');
+}
