@@ -44,6 +44,10 @@ export interface SegmentContext {
 /** Kinds whose member functions are methods. */
 const CLASS_LIKE = new Set<SymbolKind>(['class', 'struct', 'interface', 'trait', 'impl', 'enum']);
 
+/** Kinds whose bodies hold statements, where small declarations are locals. */
+export const isCallable = (kind: SymbolKind | null): boolean =>
+  kind === 'function' || kind === 'method' || kind === 'constructor';
+
 /** A node's first row. */
 export const startRow = (n: Node): number => n.startPosition.row;
 /** A node's last row, not counting a trailing line break that tree-sitter puts on the next row. */
@@ -91,7 +95,8 @@ export function segmentRange(
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     const def = definitionOf(ctx.rules, item);
-    if (!def) {
+    if (!def || (def.weak && isCallable(owner.kind))) {
+      // Locals inside a function body are statements, not definitions.
       glueNodes.push(item);
       continue;
     }
@@ -133,7 +138,7 @@ export function refine(ctx: SegmentContext, segs: Segment[], depth = 0): Segment
       continue;
     }
     const items = seg.body && depth < 12 ? members(ctx.rules, seg.body) : [];
-    if (items.some((n) => definitionOf(ctx.rules, n))) {
+    if (items.some((n) => { const d = definitionOf(ctx.rules, n); return d !== null && !d.weak; })) {
       const inner = segmentRange(ctx, items, seg.start, seg.end, {
         symbol: seg.symbol, kind: seg.kind, container: seg.container,
       });
