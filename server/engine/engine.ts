@@ -11,7 +11,7 @@ import type { IndexProgress, IndexState, IndexStatus } from '../../protocol/stat
 import { ConexusError, ErrorCode } from '../../protocol/errors';
 import { parseSearchParams, search } from '../search/search';
 import { ChunkStore } from '../store/chunkStore';
-import { defaultIndexDir, folderBytes, prepareIndexDir, quarantine } from '../store/indexDir';
+import { defaultIndexDir, ensureIndexFolder, folderBytes, prepareIndexDir, quarantine } from '../store/indexDir';
 import { WriterLock } from '../store/lock';
 import { CorruptSnapshotError, currentSnapshotStamp, loadSnapshot, saveSnapshot } from '../store/snapshot';
 import { TEXT_INDEX_VERSION, TextIndex } from '../text/textIndex';
@@ -72,7 +72,7 @@ export class Engine implements EngineApi {
     const indexDir = opts.indexDir ?? defaultIndexDir(roots.map((r) => r.absPath));
     let lock: WriterLock | null = null;
     if (!opts.readOnly) {
-      fs.mkdirSync(indexDir, { recursive: true });
+      ensureIndexFolder(indexDir);
       lock = WriterLock.tryAcquire(indexDir);
       if (!lock) logger.warn(`another process (pid ${WriterLock.owner(indexDir)}) is indexing ${indexDir}; this one opens it read-only`);
     }
@@ -125,7 +125,11 @@ export class Engine implements EngineApi {
   }
 
   index(opts: { signal?: AbortSignal; paths?: string[] } = {}): Promise<IndexSummary> {
-    this.assertWritable('index');
+    try {
+      this.assertWritable('index');
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const run = this.chain.then(() => this.runPass(opts.paths, opts.signal));
     this.chain = run.catch(() => undefined);
     return run;

@@ -42,12 +42,7 @@ export function defaultIndexDir(rootAbsPaths: string[]): string {
  * the index is new (empty) and, if an old one was moved aside, where it went.
  */
 export function prepareIndexDir(dir: string, roots: string[], logger: Logger, readOnly = false): { fresh: boolean; quarantined?: string } {
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    throw new ConexusError(ErrorCode.IndexUnavailable,
-      `cannot create the index folder ${dir} (${(err as NodeJS.ErrnoException).code ?? err}); choose another with --index-dir`, { cause: err });
-  }
+  ensureIndexFolder(dir);
   const metaPath = path.join(dir, 'meta.json');
   let meta: IndexMeta | null = null;
   let problem: string | null = null;
@@ -72,6 +67,17 @@ export function prepareIndexDir(dir: string, roots: string[], logger: Logger, re
     return { fresh: true, quarantined };
   }
   return { fresh: false };
+}
+
+/** Creates the index folder, or says clearly why it cannot be used. */
+export function ensureIndexFolder(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK | fs.constants.R_OK);
+  } catch (err) {
+    throw new ConexusError(ErrorCode.IndexUnavailable,
+      `cannot use the index folder ${dir} (${(err as NodeJS.ErrnoException).code ?? err}); choose another with --index-dir`, { cause: err });
+  }
 }
 
 /**
@@ -100,14 +106,19 @@ export function quarantine(dir: string, reason: string, logger: Logger): string 
 /** Writes a file so that readers see the old or the new content, never a mix. */
 export function writeFileAtomic(file: string, data: string | Buffer): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeSync(fd, typeof data === "string" ? Buffer.from(data) : data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
   }
-  fs.renameSync(tmp, file);
 }
 
 /** Total bytes of the files under a folder (for status). */

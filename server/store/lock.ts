@@ -33,7 +33,7 @@ export class WriterLock {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
       const owner = readOwner(file);
-      if (owner && owner.pid === process.pid) return new WriterLock(file);
+      // A lock of our own pid belongs to another engine in this process: still one writer.
       if (owner && isAlive(owner)) return null;
       // The owner is gone. Rename the stale lock away atomically: of two processes
       // reclaiming at once, only one rename succeeds, then both retry the exclusive create.

@@ -46,19 +46,25 @@ export async function saveSnapshot(indexDir: string, data: Omit<SnapshotData, 's
   const dir = path.join(indexDir, `snap-${generation}`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const checksums: Record<string, string> = {};
-  checksums['files.json'] = await writeParts(path.join(dir, 'files.json'), ['[', ...joinJson(data.files), ']']);
-  checksums['skipped.json'] = await writeParts(path.join(dir, 'skipped.json'), [JSON.stringify(data.skipped)]);
-  checksums['chunks.jsonl'] = await writeParts(path.join(dir, 'chunks.jsonl'), linesJson(data.chunks));
-  const { index, ...rest } = data.textIndex as AsPlainObject & { index: unknown[] };
-  checksums['text.json'] = await writeParts(path.join(dir, 'text.json'),
-    [`{"rest":${JSON.stringify(rest)},"index":[`, ...joinJson(index), ']}']);
-  const savedAt = new Date().toISOString();
-  const manifest: Manifest = {
-    generation, savedAt, nextChunkId: data.nextChunkId, textIndexVersion: data.textIndexVersion,
-    counts: { files: data.files.length, chunks: data.chunks.length }, checksums,
-  };
-  writeFileAtomic(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  try {
+    const checksums: Record<string, string> = {};
+    checksums['files.json'] = await writeParts(path.join(dir, 'files.json'), ['[', ...joinJson(data.files), ']']);
+    checksums['skipped.json'] = await writeParts(path.join(dir, 'skipped.json'), [JSON.stringify(data.skipped)]);
+    checksums['chunks.jsonl'] = await writeParts(path.join(dir, 'chunks.jsonl'), linesJson(data.chunks));
+    const { index, ...rest } = data.textIndex as AsPlainObject & { index: unknown[] };
+    checksums['text.json'] = await writeParts(path.join(dir, 'text.json'),
+      [`{"rest":${JSON.stringify(rest)},"index":[`, ...joinJson(index), ']}']);
+    const savedAt = new Date().toISOString();
+    const manifest: Manifest = {
+      generation, savedAt, nextChunkId: data.nextChunkId, textIndexVersion: data.textIndexVersion,
+      counts: { files: data.files.length, chunks: data.chunks.length }, checksums,
+    };
+    writeFileAtomic(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  } catch (err) {
+    // A failed write (disk full) must not leave a half generation eating the space.
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   writeFileAtomic(path.join(indexDir, 'CURRENT'), `snap-${generation}\n`);
   for (const name of fs.readdirSync(indexDir)) {
     if (/^snap-\d+$/.test(name) && name !== `snap-${generation}`) fs.rmSync(path.join(indexDir, name), { recursive: true, force: true });

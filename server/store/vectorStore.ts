@@ -125,7 +125,7 @@ export class VectorStore {
 
   /** Nearest neighbours of a (normalised) query vector by cosine similarity. */
   async search(vector: Float32Array, limit: number): Promise<VectorHit[]> {
-    const rows = await this.table.vectorSearch(Array.from(vector)).distanceType('cosine').select(['hash']).limit(limit).toArray();
+    const rows = await this.table.vectorSearch(Array.from(vector)).distanceType('cosine').select(['hash', '_distance']).limit(limit).toArray();
     return rows.map((r) => ({ hash: String(r.hash), similarity: 1 - Number(r._distance) }));
   }
 

@@ -1,0 +1,201 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { ErrorCode } from '../../../protocol/errors';
+import { fixtureModelDir, makeWorkspace, openEngine, SAMPLE, writeFiles } from './helpers';
+
+test('indexes a workspace and finds code by identifier parts, docstring words and path', async () => {
+  const ws = makeWorkspace(SAMPLE);
+  const engine = await openEngine([ws]);
+  try {
+    const summary = await engine.index();
+    assert.equal(summary.files, 3);
+    assert.deepEqual(summary.skipped, { secret: 1 });
+    const byWords = await engine.search({ query: 'check file exists', mode: 'keyword' });
+    assert.equal(byWords.hits[0].path, 'src/util.py');
+    assert.equal(byWords.hits[0].symbol, 'file_exists');
+    assert.equal(byWords.hits[0].startLine, 6);
+    const byIdentifier = await engine.search({ query: 'verifyPassword', mode: 'keyword' });
+    assert.equal(byIdentifier.hits[0].symbol, 'verifyPassword');
+    assert.ok(byIdentifier.hits[0].matched.symbol);
+    const secret = await engine.search({ query: 'API_KEY do-not-index', mode: 'keyword' });
+    assert.ok(secret.hits.every((h) => h.path !== '.env'), 'secrets are never indexed');
+  } finally {
+    await engine.close();
+  }
+});
+
+test('a second pass with no changes re-chunks nothing; a changed file re-chunks only itself; a deleted file disappears', async () => {
+  const ws = makeWorkspace(SAMPLE);
+  const engine = await openEngine([ws]);
+  try {
+    await engine.index();
+    const before = engine.chunksForFile('src/auth.ts').map((c) => c.id);
+    const again = await engine.index();
+    assert.equal(again.changedFiles, 0);
+    assert.deepEqual(engine.chunksForFile('src/auth.ts').map((c) => c.id), before);
+
+    fs.appendFileSync(path.join(ws, 'src/util.py'), '\n\ndef frobnicate_widget():\n    return 42\n');
+    const changed = await engine.index();
+    assert.equal(changed.changedFiles, 1);
+    assert.deepEqual(engine.chunksForFile('src/auth.ts').map((c) => c.id), before, 'untouched file keeps its chunks');
+    assert.equal((await engine.search({ query: 'frobnicate widget', mode: 'keyword' })).hits[0]?.symbol, 'frobnicate_widget');
+
+    fs.rmSync(path.join(ws, 'src/util.py'));
+    const removed = await engine.index();
+    assert.equal(removed.removedFiles, 1);
+    assert.equal((await engine.search({ query: 'frobnicate widget', mode: 'keyword' })).hits.length, 0);
+  } finally {
+    await engine.close();
+  }
+});
+
+test('the index survives a restart: a new engine on the same folder answers without re-indexing', async () => {
+  const ws = makeWorkspace(SAMPLE);
+  const first = await openEngine([ws]);
+  await first.index();
+  await first.close();
+  const second = await openEngine([ws], { indexDir: first.indexDir });
+  try {
+    assert.equal(second.status().files, 3);
+    assert.equal((await second.search({ query: 'sort dictionary values', mode: 'keyword' })).hits[0].symbol, 'sort_dict_by_value');
+    assert.equal((await second.index()).changedFiles, 0);
+  } finally {
+    await second.close();
+  }
+});
+
+test('filters narrow by language, path glob and symbol kind; equal scores come back in path order', async () => {
+  const ws = makeWorkspace({ ...SAMPLE, 'b/copy.py': SAMPLE['src/util.py'], 'a/copy.py': SAMPLE['src/util.py'] });
+  const engine = await openEngine([ws]);
+  try {
+    await engine.index();
+    const py = await engine.search({ query: 'session', mode: 'keyword', filters: { languages: ['python'] } });
+    assert.ok(py.hits.every((h) => h.language === 'python'));
+    const onlyDocs = await engine.search({ query: 'session', mode: 'keyword', filters: { include: ['docs/**'] } });
+    assert.ok(onlyDocs.hits.length > 0 && onlyDocs.hits.every((h) => h.path.startsWith('docs/')));
+    const noTs = await engine.search({ query: 'session', mode: 'keyword', filters: { exclude: ['*.ts'] } });
+    assert.ok(noTs.hits.every((h) => !h.path.endsWith('.ts')));
+    const classes = await engine.search({ query: 'session', mode: 'keyword', filters: { kinds: ['class'] } });
+    assert.ok(classes.hits.length > 0 && classes.hits.every((h) => h.kind === 'class'));
+    const dupes = await engine.search({ query: 'sort dictionary values', mode: 'keyword', k: 3 });
+    assert.deepEqual(dupes.hits.map((h) => h.path), ['a/copy.py', 'b/copy.py', 'src/util.py']);
+  } finally {
+    await engine.close();
+  }
+});
+
+test('several roots: hits are prefixed with the root name', async () => {
+  const a = makeWorkspace({ 'x.py': 'def alpha_function():\n    pass\n' }, 'app');
+  const b = makeWorkspace({ 'y.py': 'def beta_function():\n    pass\n' }, 'lib');
+  const engine = await openEngine([a, b]);
+  try {
+    await engine.index();
+    assert.equal((await engine.search({ query: 'beta function', mode: 'keyword' })).hits[0].path, 'lib/y.py');
+    assert.equal((await engine.search({ query: 'alpha function', mode: 'keyword' })).hits[0].path, 'app/x.py');
+  } finally {
+    await engine.close();
+  }
+});
+
+test('bad search input is refused with the field named', async () => {
+  const engine = await openEngine([makeWorkspace(SAMPLE)]);
+  try {
+    await assert.rejects(engine.search({ query: '   ' }), (e: { code: string; message: string }) => e.code === ErrorCode.InvalidParams && /query/.test(e.message));
+    await assert.rejects(engine.search({ query: 'x', k: 0 }), (e: { code: string; message: string }) => e.code === ErrorCode.InvalidParams && /k/.test(e.message));
+  } finally {
+    await engine.close();
+  }
+});
+
+test('with a model: semantic and hybrid modes answer; a rename re-embeds nothing', async () => {
+  const model = await fixtureModelDir();
+  const ws = makeWorkspace(SAMPLE);
+  const engine = await openEngine([ws], { settings: { model } });
+  try {
+    const first = await engine.index();
+    assert.ok(first.embeddedChunks > 0);
+    assert.equal(engine.status().model.semantic, true);
+    const sem = await engine.search({ query: 'sort dictionary by value', mode: 'semantic' });
+    assert.equal(sem.mode, 'semantic');
+    assert.ok(sem.hits.length > 0 && sem.hits.every((h) => h.matched.semantic));
+    const hyb = await engine.search({ query: 'sort dictionary by value', mode: 'hybrid' });
+    assert.equal(hyb.hits[0].symbol, 'sort_dict_by_value');
+
+    fs.renameSync(path.join(ws, 'src/util.py'), path.join(ws, 'src/helpers.py'));
+    const renamed = await engine.index();
+    assert.equal(renamed.embeddedChunks, 0, 'moved code reuses its vectors');
+    assert.equal((await engine.search({ query: 'sort dictionary by value', mode: 'hybrid' })).hits[0].path, 'src/helpers.py');
+  } finally {
+    await engine.close();
+  }
+});
+
+test('without a model, semantic requests fall back to keyword search and say why', async () => {
+  const engine = await openEngine([makeWorkspace(SAMPLE)]);
+  try {
+    await engine.index();
+    const r = await engine.search({ query: 'session', mode: 'semantic' });
+    assert.equal(r.mode, 'keyword');
+    assert.match(r.notice ?? '', /semantic search is off/);
+    assert.equal(engine.status().model.semantic, false);
+    assert.ok(engine.status().model.reason);
+  } finally {
+    await engine.close();
+  }
+});
+
+test('clear empties the index; the next pass rebuilds it', async () => {
+  const engine = await openEngine([makeWorkspace(SAMPLE)]);
+  try {
+    await engine.index();
+    await engine.clear();
+    assert.equal(engine.status().files, 0);
+    assert.equal((await engine.search({ query: 'session', mode: 'keyword' })).hits.length, 0);
+    await engine.index();
+    assert.equal(engine.status().files, 3);
+  } finally {
+    await engine.close();
+  }
+});
+
+test('pause stops background work; changes queued meanwhile are indexed on resume', async () => {
+  const ws = makeWorkspace(SAMPLE);
+  const engine = await openEngine([ws]);
+  try {
+    await engine.index();
+    await engine.startWatching();
+    engine.pause();
+    assert.equal(engine.status().state, 'paused');
+    const indexed = new Promise<void>((resolve) => engine.onIndexed(() => resolve()));
+    writeFiles(ws, { 'src/late.py': 'def quokka_counter():\n    return 1\n' });
+    // Wait until the watcher has queued the change before resuming.
+    await waitFor(() => engine.status().pendingChanges > 0);
+    engine.resume();
+    await indexed;
+    assert.equal((await engine.search({ query: 'quokka counter', mode: 'keyword' })).hits[0]?.path, 'src/late.py');
+  } finally {
+    await engine.close();
+  }
+});
+
+test('the watcher makes an edited file searchable without a reindex', async () => {
+  const ws = makeWorkspace(SAMPLE);
+  const engine = await openEngine([ws]);
+  try {
+    await engine.index();
+    await engine.startWatching();
+    const indexed = new Promise<void>((resolve) => engine.onIndexed(() => resolve()));
+    fs.appendFileSync(path.join(ws, 'src/auth.ts'), '\nexport function zebraStripes() { return 1; }\n');
+    await indexed;
+    assert.equal((await engine.search({ query: 'zebraStripes', mode: 'keyword' })).hits[0]?.symbol, 'zebraStripes');
+  } finally {
+    await engine.close();
+  }
+});
+
+/** Polls a condition on the event loop (for states that have no event of their own). */
+async function waitFor(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setImmediate(r));
+}

@@ -1,0 +1,57 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { splitIdentifier, tokenize, tokenizePath } from '../../../server/text/tokenizer';
+import { stem } from '../../../server/text/stemmer';
+
+const raw = { stem: false, dropStopWords: false };
+
+test('splits camelCase, PascalCase, snake_case, kebab-case and digits, keeping the whole identifier', () => {
+  assert.deepEqual(tokenize('parseHTTPHeader2', raw), ['parsehttpheader2', 'parse', 'http', 'header', '2']);
+  assert.deepEqual(tokenize('file_path', raw), ['file_path', 'file', 'path']);
+  assert.deepEqual(tokenize('max-file-bytes', raw), ['max-file-bytes', 'max', 'file', 'bytes']);
+  assert.deepEqual(tokenize('SessionManager', raw), ['sessionmanager', 'session', 'manager']);
+  assert.deepEqual(tokenize('x = utf8Decode(buf)', raw), ['utf8decode', 'utf', '8', 'decode', 'buf']);
+});
+
+test('a single-part word yields just itself, lower-cased', () => {
+  assert.deepEqual(tokenize('Parser', raw), ['parser']);
+});
+
+test('stop words are dropped and words stemmed with the default options', () => {
+  assert.deepEqual(tokenize('how to sort files by values'), ['sort', 'fil', 'valu']);
+  assert.deepEqual(tokenize('sorting'), tokenize('sorted'));
+});
+
+test('paths contribute their segments without the extension', () => {
+  assert.deepEqual(tokenizePath('src/authService.ts', raw), ['src', 'authservice', 'auth', 'service']);
+});
+
+test('identifier splitting round-trips the letters of the identifier', () => {
+  fc.assert(fc.property(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,30}$/), (id) => {
+    const parts = splitIdentifier(id);
+    assert.equal(parts.join(''), id.replace(/_/g, '').toLowerCase());
+  }));
+});
+
+test('tokens are lower-case, bounded in length and never empty, for any input', () => {
+  fc.assert(fc.property(fc.string({ maxLength: 300 }), (text) => {
+    for (const t of tokenize(text)) {
+      assert.ok(t.length > 0 && t.length <= 40, `bad length: ${t}`);
+      assert.equal(t, t.toLowerCase());
+    }
+  }));
+});
+
+test('stemming is idempotent, so a term stemmed twice still matches', () => {
+  fc.assert(fc.property(fc.stringMatching(/^[a-z]{1,15}$/), (w) => {
+    assert.equal(stem(stem(w)), stem(w));
+  }));
+});
+
+test('query and document tokenization agree: a document always matches its own identifiers', () => {
+  fc.assert(fc.property(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{1,20}$/), (id) => {
+    const doc = new Set(tokenize(`function ${id}() {}`));
+    for (const t of tokenize(id)) assert.ok(doc.has(t), `${t} from ${id} missing in doc terms`);
+  }));
+});
