@@ -22,9 +22,9 @@ export function makeNonce(): string {
   return randomBytes(16).toString('base64');
 }
 
-/** Escapes text for an HTML attribute value or text content. */
+/** Escapes text for a double-quoted HTML attribute value or text content. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
 /** The Content-Security-Policy for the panel. */

@@ -3,7 +3,7 @@
  * Node IPC (`--node-ipc`). It owns the engine and does all walking, parsing, embedding
  * and searching. It logs only through the connection's console: never stdout.
  */
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { createConnection } from 'vscode-languageserver/node';
 import { Engine } from '../engine/engine';
 import { startWorker } from './session';
 import { watchParent } from './parentWatch';
@@ -11,7 +11,7 @@ import { watchParent } from './parentWatch';
 /** Longest the worker waits for the index to close before it exits regardless. */
 const EXIT_DEADLINE_MS = 2500;
 
-const connection = createConnection(ProposedFeatures.all);
+const connection = createConnection();
 const session = startWorker(connection, {
   openEngine: (options) => Engine.open(options),
   // TODO(mcp bridge): pass `serveMcpOnSocket` from server/mcp/socketServer.ts once it exists.

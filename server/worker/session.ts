@@ -58,7 +58,11 @@ export function restrictSettings(settings: Settings): Settings {
 /** Registers the worker's lifecycle and request handlers on `connection` and starts listening. */
 export function startWorker(connection: Connection, deps: WorkerDeps): WorkerSession {
   const logger = new ConnectionLogger(connection.console);
-  const sendStatus = statusSender((s) => void connection.sendNotification(StatusChangedNotification.method, s));
+  const sendStatus = statusSender((s) => {
+    // Progress may still arrive while the connection closes; a lost status then is harmless.
+    connection.sendNotification(StatusChangedNotification.method, s)
+      .catch((e: unknown) => logger.debug(`status not sent: ${e instanceof Error ? e.message : String(e)}`));
+  });
   const host = new EngineHost(deps.openEngine, logger, sendStatus);
   let init: WorkerInitOptions | null = null;
   let settings: Settings | null = null;
