@@ -48,7 +48,6 @@ export function tokenize(text: string, language: string): Segment[] {
   };
   let i = 0;
   while (i < text.length) {
-    const rest = text.slice(i, i + 3);
     const marker = lineMarkers.find((m) => text.startsWith(m, i));
     if (marker) {
       const end = text.indexOf('\n', i);
@@ -65,6 +64,7 @@ export function tokenize(text: string, language: string): Segment[] {
       continue;
     }
     const c = text[i];
+    const rest = text.slice(i, i + 3);
     if (pythonic && (rest === '"""' || rest === "'''")) {
       const end = text.indexOf(rest, i + 3);
       const stop = end === -1 ? text.length : end + 3;
@@ -75,7 +75,8 @@ export function tokenize(text: string, language: string): Segment[] {
     if (c === '"' || c === "'" || c === '`') {
       let j = i + 1;
       while (j < text.length && text[j] !== c && !(text[j] === '\n' && c !== '`')) j += text[j] === '\\' ? 2 : 1;
-      const stop = Math.min(text.length, j + 1);
+      // A closed string includes its quote; an unclosed one stops before the line break.
+      const stop = j < text.length && text[j] === c ? j + 1 : Math.min(j, text.length);
       push(text.slice(i, stop), 'str');
       i = stop;
       continue;
