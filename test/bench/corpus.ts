@@ -7,6 +7,7 @@
  */
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, lstatSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
+import { DEFAULT_EXCLUDES } from '../../server/walk/ignoreRules';
 import { seededRandom } from './metrics';
 
 /** Extensions counted as text source. */
@@ -53,9 +54,31 @@ export function strideSample<T>(items: readonly T[], cap: number): T[] {
   return out;
 }
 
-/** Nested `node_modules` segments are renamed so default exclusions see ordinary folders. */
+/**
+ * Folder names the engine leaves out by default (`dist/`, `build/`, nested
+ * `node_modules/`…), taken from the engine itself so the two cannot drift apart.
+ * Published packages keep much of their code in such folders; without renaming, a
+ * third of the selection would silently not be indexed and the "10,000 files" would be
+ * about 6,500.
+ */
+const EXCLUDED_DIRS = new Set(DEFAULT_EXCLUDES.filter((p) => p.endsWith('/')).map((p) => p.slice(0, -1).toLowerCase()));
+
+/** Renames default-excluded folder segments (`dist` → `dist_`) so the engine indexes every selected file. */
 export function workspacePath(rel: string): string {
-  return rel.split('/').map((seg) => (seg === 'node_modules' ? 'nm' : seg)).join('/');
+  const segs = rel.split('/');
+  return segs.map((seg, i) => (i < segs.length - 1 && EXCLUDED_DIRS.has(seg.toLowerCase()) ? `${seg}_` : seg)).join('/');
+}
+
+/**
+ * Whether a token reads like a name a person would search for: every camelCase or
+ * snake_case part has two or more letters, a vowel and no digits. This keeps
+ * `readFileSync` and `max_retries` and drops base64 and hash fragments that happen to
+ * mix cases (`ldGFkYXRhW10`).
+ */
+export function looksLikeIdentifier(tok: string): boolean {
+  if (!/[a-z][A-Z]|[A-Za-z]_[A-Za-z]/.test(tok) || /\d/.test(tok)) return false;
+  const parts = tok.split('_').filter(Boolean).flatMap((w) => w.replace(/([a-z])([A-Z])/g, '$1 $2').split(' '));
+  return parts.length >= 2 && parts.every((p) => p.length >= 2 && /[aeiouy]/i.test(p) && !/[A-Z]{2}[a-z]/.test(p));
 }
 
 /** Selects and copies the corpus into `dest`; returns the files in selection order. */
@@ -93,7 +116,7 @@ export function sampleQueries(files: readonly CorpusFile[], root: string, counts
     for (const m of text.matchAll(/[A-Za-z_][A-Za-z0-9_]{3,40}/g)) seen.add(m[0]);
     for (const tok of seen) {
       if (/^[a-z]{4,12}$/.test(tok)) wordDf.set(tok, (wordDf.get(tok) ?? 0) + 1);
-      else if (/[a-z][A-Z]|[A-Za-z]_[A-Za-z]/.test(tok) && tok.length >= 6) idDf.set(tok, (idDf.get(tok) ?? 0) + 1);
+      else if (tok.length >= 6 && looksLikeIdentifier(tok)) idDf.set(tok, (idDf.get(tok) ?? 0) + 1);
     }
   }
   const pick = <T>(pool: T[], n: number, rand: () => number): T[] => {

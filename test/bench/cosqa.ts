@@ -110,7 +110,7 @@ export async function runCosqa(cli: CliCommandLine, workDir: string, opts: { mod
     modes.push(scoreMode(mode, run.stdout, queries, run.wallMs, run.code === 0 ? undefined : `exit ${run.code ?? 'timeout'}: ${run.stderrTail.slice(-600)}`, ranked));
     rankedByMode.set(mode, ranked);
     const m = modes[modes.length - 1];
-    log(`cosqa: ${mode} MRR@10 ${m.metrics?.mrr10.toFixed(4) ?? 'n/a'} in ${(run.wallMs / 1000).toFixed(1)} s${m.honoured ? '' : ' (engine used another mode)'}`);
+    log(`cosqa: ${mode} MRR@10 ${m.metrics?.mrr10.toFixed(4) ?? 'n/a'} in ${(run.wallMs / 1000).toFixed(1)} s${m.error ? ` (${m.error.slice(0, 200)})` : ''}`);
   }
   // The --queries lines need not say which mode answered; the status does, and a
   // semantic run that ranks exactly like keyword is a fallback whatever it claims.

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Bm25Index, tokenize } from './bm25';
 import { functionIdOf, scoreMode } from './cosqa';
-import { strideSample, workspacePath } from './corpus';
+import { looksLikeIdentifier, strideSample, workspacePath } from './corpus';
 import { dedupeFirst, firstRelevantRank, ndcgAt, percentile, recallAt, reciprocalRank, seededRandom, summarizeQuality } from './metrics';
 import { ripgrepArgs } from './ripgrep';
 
@@ -134,7 +134,13 @@ describe('harness plumbing', () => {
   it('samples evenly and renames nested node_modules', () => {
     assert.deepEqual(strideSample([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 4), [0, 2, 5, 7]);
     assert.deepEqual(strideSample([1, 2], 4), [1, 2]);
-    assert.equal(workspacePath('a/node_modules/b/x.js'), 'a/nm/b/x.js');
+    assert.equal(workspacePath('a/node_modules/b/dist/x.js'), 'a/node_modules_/b/dist_/x.js');
+    assert.equal(workspacePath('pkg/lib/dist'), 'pkg/lib/dist', 'a file named like a folder stays');
+  });
+
+  it('samples names people search for, not base64 that mixes cases', () => {
+    for (const t of ['readFileSync', 'max_retries', 'StarNotificationHandler']) assert.ok(looksLikeIdentifier(t), t);
+    for (const t of ['ldGFkYXRhW10', 'YAoIUqdQBvADuAqw', 'kOffset', '__init__', 'lowercase']) assert.ok(!looksLikeIdentifier(t), t);
   });
 
   it('builds literal, case-insensitive rg arguments with one pattern per word', () => {

@@ -29,6 +29,7 @@ export interface TargetCheck {
 }
 
 const f3 = (x: number) => x.toFixed(3);
+const short = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const mb = (kb: number) => `${((kb * 1024) / 1e6).toFixed(0)} MB`;
@@ -82,8 +83,8 @@ function modeRows(c: CosqaResult): string[] {
   for (const m of c.modes) {
     if (!m.metrics) { rows.push(`| Conexus ${m.mode} | — | — | — | — | — | ${m.error ?? 'not run'} |`); continue; }
     const notes = [
-      m.honoured ? '' : `NOT ${m.mode}: engine answered as ${Object.keys(m.modesReported).join('/')}`,
-      ...m.notices.slice(0, 2),
+      m.honoured ? '' : `**not ${m.mode}**: the engine fell back`,
+      ...m.notices.slice(0, 2).map((n) => short(n, 90)),
       `${m.meanDistinctFiles.toFixed(1)} distinct functions per ${c.k} hits`,
       `${(m.batchWallMs / 1000).toFixed(1)} s for 500 queries`,
       m.error ?? '',
@@ -110,7 +111,7 @@ function indexRow(run: IndexRun | null): string {
 function modelLine(status: unknown): string {
   const m = (status as { model?: { id?: string | null; dimension?: number | null; semantic?: boolean; reason?: string } } | null)?.model;
   if (!m) return 'model: unknown (no status)';
-  return m.semantic ? `model ${m.id} (${m.dimension} dims)` : `semantic off (${m.reason ?? 'no reason given'})`;
+  return m.semantic ? `model ${m.id} (${m.dimension} dims)` : `semantic off (${short(m.reason ?? 'no reason given', 90)})`;
 }
 
 /** The markdown the README carries. */
