@@ -66,6 +66,8 @@ export interface CodeServer {
   workspace: string;
   /** The profile's user-data-dir (logs live under it). */
   userDataDir: string;
+  /** Where the .vsix was installed; the extension's processes run from under it. */
+  extensionsDir: string;
   /** The server process (its process group holds the extension host and our worker). */
   process: ChildProcess;
   /** Everything the server printed, for failure messages. */
@@ -149,6 +151,7 @@ export async function startCodeServer(options: LaunchOptions = {}): Promise<Code
     url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`,
     workspace,
     userDataDir,
+    extensionsDir,
     process: child,
     output: () => log,
     stop,

@@ -23,10 +23,15 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-/** Opens the workbench and waits for it to be interactive. */
-export async function openWorkbench(url: string): Promise<Workbench> {
+/**
+ * Opens the workbench and waits for it to be interactive. `initScript` runs in the page
+ * before VS Code's own scripts, e.g. to start recording a UI state's history. It is
+ * source text: tsx-compiled functions reference helpers that do not exist in the page.
+ */
+export async function openWorkbench(url: string, initScript?: string): Promise<Workbench> {
   const browser = await chromium.launch({ executablePath: process.env.CONEXUS_E2E_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  if (initScript) await context.addInitScript({ content: initScript });
   const page = await context.newPage();
   page.setDefaultTimeout(LONG);
   await page.goto(url);
@@ -111,16 +116,23 @@ export function activeTab(page: Page): Locator {
   return page.locator('.tabs-container .tab.active');
 }
 
-/** Waits for the active editor to show `fileName` and returns the line the cursor is on. */
-export async function cursorLine(page: Page, fileName: string): Promise<number> {
+/** The cursor as VS Code's status bar reports it: "Ln 20, Col 2 (312 selected)". */
+export interface EditorCursor {
+  line: number;
+  column: number;
+  /** Characters selected (0 when nothing is). */
+  selected: number;
+}
+
+/** Waits for the active editor tab to be `fileName` and returns the cursor and selection size. */
+export async function editorCursor(page: Page, fileName: string): Promise<EditorCursor> {
   await activeTab(page).filter({ hasText: fileName }).waitFor();
-  // The status bar's "Ln 12, Col 1" item is VS Code's own report of the cursor.
-  const item = page.locator('#status\\.editor\\.selection');
+  const item = page.locator('.statusbar-item[id="status.editor.selection"]');
   await item.waitFor();
   const text = await item.innerText();
-  const m = /Ln (\d+)/.exec(text);
-  if (!m) throw new Error(`e2e: cannot read the cursor line from "${text}"`);
-  return Number(m[1]);
+  const m = /Ln (\d+), Col (\d+)(?: \((\d+) selected\))?/.exec(text);
+  if (!m) throw new Error(`e2e: cannot read the cursor from "${text}"`);
+  return { line: Number(m[1]), column: Number(m[2]), selected: Number(m[3] ?? 0) };
 }
 
 /** A status bar item whose text or aria label matches. */
