@@ -32,6 +32,9 @@ export class EngineHost {
   private passAbort: AbortController | null = null;
   private passAgain = false;
   private closing: Promise<void> | null = null;
+  /** Settles when `begin` runs: a request between `initialize` and `initialized` waits for it. */
+  private begun!: () => void;
+  private readonly begunPromise = new Promise<void>((resolve) => { this.begun = resolve; });
 
   constructor(
     private readonly open: OpenEngine,
@@ -48,12 +51,18 @@ export class EngineHost {
       this.unsubscribe = engine.onStatus((s) => this.onStatus(s));
       this.logger.info(`Index opened at ${engine.indexDir} for ${engine.roots.length} folder(s) in ${Date.now() - t0} ms.`);
       this.onStatus(engine.status());
+      if (!engine.status().writer) {
+        // Another process keeps this index current; this worker only searches it.
+        this.logger.info('Another process owns this index, so this worker searches it read-only and neither indexes nor watches.');
+        return engine;
+      }
       if (start.settings.indexOnStartup) this.reindex();
       if (start.settings.watch) {
         await engine.startWatching().catch((e) => this.logger.error('Could not start the file watcher; changes will be picked up by "Conexus: Reindex Workspace"', e));
       }
       return engine;
     });
+    this.begun();
     this.opening.catch((e: unknown) => {
       this.openError = e instanceof Error ? e : new Error(String(e));
       this.logger.error(`Could not open the index at ${start.indexDir}`, e);
@@ -65,11 +74,9 @@ export class EngineHost {
   /** The open engine; waits while it opens and fails with what to do next if it could not. */
   async ready(): Promise<EngineApi> {
     if (this.engine) return this.engine;
-    if (!this.opening) {
-      throw new ConexusError(ErrorCode.IndexUnavailable, 'The worker has not been initialised yet; wait for the index to open.');
-    }
+    await this.begunPromise;
     try {
-      return await this.opening;
+      return await this.opening!;
     } catch (e) {
       throw new ConexusError(ErrorCode.IndexUnavailable,
         `The index could not be opened (${e instanceof Error ? e.message : String(e)}). Run "Conexus: Clear Index" or see "Conexus: Show Log".`, { cause: e });
