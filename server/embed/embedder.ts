@@ -10,6 +10,7 @@
  */
 import { ConexusError, ErrorCode, describeIssues } from '../../protocol/errors';
 import type { Logger } from '../engine/logger';
+import { meanPoolNormalize, type MaskTensor } from './pooling';
 import { ModelSpecSchema, chooseDtype, defaultModelsDir, modelId, resolveModel } from './modelLocation';
 
 export { defaultModelsDir } from './modelLocation';
@@ -47,10 +48,11 @@ const CHARS_PER_TOKEN_BOUND = 8;
 /** Loading a local model takes well under a second; a load still pending after this is reported, not awaited forever. */
 const LOAD_TIMEOUT_MS = 120_000;
 
-type FeatureExtractor = ((texts: string[], opts: { pooling: 'mean'; normalize: boolean }) => Promise<{ dims: number[]; data: ArrayLike<number> }>) & {
+interface TensorLike { dims: number[]; data: ArrayLike<number> }
+type FeatureExtractor = ((texts: string[], opts: { pooling: 'mean'; normalize: boolean }) => Promise<TensorLike>) & {
   dispose(): Promise<void>;
-  tokenizer?: { model_max_length?: number };
-  model?: { config?: { hidden_size?: number; dim?: number; d_model?: number } };
+  tokenizer: ((texts: string[], opts: { padding: boolean; truncation: boolean }) => Record<string, MaskTensor>) & { model_max_length?: number };
+  model: (inputs: Record<string, unknown>) => Promise<Record<string, TensorLike | undefined>>;
 };
 
 /** Loads an embedding model; throws `ConexusError(ModelUnavailable)` with a next step on any failure. */
@@ -136,15 +138,14 @@ class PipelineEmbedder implements Embedder {
       const idx = order.slice(start, start + BATCH_SIZE);
       // An empty string would become a zero vector after pooling; a space keeps the model's own output for "nothing".
       const batch = idx.map((i) => (texts[i].length > this.maxChars ? texts[i].slice(0, this.maxChars) : texts[i]) || ' ');
-      const result = await this.extractor(batch, { pooling: 'mean', normalize: true });
-      const dim = result.dims[result.dims.length - 1];
-      const data = result.data as Float32Array;
-      for (let j = 0; j < idx.length; j++) {
-        const v = data.slice(j * dim, (j + 1) * dim);
-        // A text made only of tokens with zero rows pools to a zero vector, which normalising turns into NaN; store zeros instead so it simply never matches.
-        if (Number.isNaN(v[0])) v.fill(0);
-        out[idx[j]] = v;
-      }
+      // The pipeline's own steps (tokenise with padding and truncation, run the model), then a faster
+      // but arithmetically identical mean pooling; see pooling.ts.
+      const inputs = this.extractor.tokenizer(batch, { padding: true, truncation: true });
+      const outputs = await this.extractor.model(inputs);
+      const states = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
+      if (!states) throw new Error(`Embedding model ${this.id} returned no last_hidden_state; choose a feature-extraction model.`);
+      const vectors = meanPoolNormalize(states, inputs.attention_mask);
+      for (let j = 0; j < idx.length; j++) out[idx[j]] = vectors[j];
     }
     return out;
   }

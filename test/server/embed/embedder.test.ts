@@ -57,6 +57,22 @@ describe('loadEmbedder', () => {
     assert.ok(cosine(single, vectors[123]) > 0.9999, 'batched and single embedding of the same text agree');
   });
 
+  it('gives the same vectors as the transformers.js pipeline with mean pooling and normalisation', async () => {
+    const { env, pipeline } = require('@huggingface/transformers') as typeof import('@huggingface/transformers');
+    env.allowRemoteModels = false;
+    env.localModelPath = `${join(tmp, 'models')}/`;
+    const fe = await pipeline('feature-extraction', 'fixture-model', { dtype: 'fp32' });
+    try {
+      const texts = ['read file', 'check if path exists in the folder', 'x'];
+      const expected = await fe(texts, { pooling: 'mean', normalize: true });
+      const got = await embedder.embed(texts);
+      const want = expected.data as Float32Array;
+      got.forEach((v, i) => v.forEach((x, k) => assert.ok(Math.abs(x - want[i * FIXTURE_DIMENSION + k]) < 1e-5)));
+    } finally {
+      await fe.dispose();
+    }
+  });
+
   it('places texts that share words closer than unrelated texts', async () => {
     const [query, related, unrelated] = await embedder.embed(['read json file', 'read file', 'sort dict value']);
     assert.ok(cosine(query, related) > cosine(query, unrelated));
