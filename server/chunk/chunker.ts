@@ -96,8 +96,8 @@ function chunkWith(input: ChunkInput, o: Required<ChunkOptions>, grammar: Loaded
     return lineChunks(ix, o);
   }
   try {
-    const ctx: SegmentContext = { rules, lines: ix, maxLines: o.maxLines, maxChars: o.maxChars };
     const root = tree.rootNode;
+    const ctx: SegmentContext = { rules, lines: ix, root, maxLines: o.maxLines, maxChars: o.maxChars };
     const top = segmentRange(ctx, members(rules, root), 0, ix.count - 1, { symbol: null, kind: null, container: null });
     const segs = mergeSmall(ctx, refine(ctx, top), o.minLines);
     const query = callQuery(input.language, grammar.language, grammarLogger());

@@ -9,6 +9,9 @@ import { rowsBlank } from './lineIndex';
 /** Loose segments may merge with each other: glue, and small declarations. */
 const loose = (s: Segment, minLines: number): boolean => !s.def || (s.weak && s.end - s.start + 1 < minLines);
 
+/** The definition a loose segment belongs to: glue carries its owner's name, a declaration its container. */
+const owner = (s: Segment): string | null => (s.def ? s.container : s.symbol);
+
 const sameLabel = (a: Segment, b: Segment): boolean =>
   a.symbol === b.symbol && a.kind === b.kind && a.container === b.container && a.def === b.def;
 
@@ -20,7 +23,7 @@ export function mergeSmall(ctx: SegmentContext, segs: Segment[], minLines: numbe
   const runs: Segment[] = [];
   for (const seg of segs) {
     const prev = runs[runs.length - 1];
-    if (prev && loose(prev, minLines) && loose(seg, minLines) && fits(ctx, prev.start, seg.end)) {
+    if (prev && loose(prev, minLines) && loose(seg, minLines) && owner(prev) === owner(seg) && fits(ctx, prev.start, seg.end)) {
       runs[runs.length - 1] = join(prev, seg, labelOfRun(ctx, prev, seg));
     } else {
       runs.push({ ...seg });

@@ -37,6 +37,8 @@ export interface Segment {
 export interface SegmentContext {
   rules: LangRules;
   lines: LineIndex;
+  /** The tree's root, to look up comments that are not member nodes. */
+  root: Node;
   maxLines: number;
   maxChars: number;
 }
@@ -105,7 +107,7 @@ export function segmentRange(
     for (let j = i - 1; j >= 0 && ctx.rules.attach.has(items[j].type) && endRow(items[j]) >= start - 1; j--) {
       start = startRow(items[j]);
     }
-    start = Math.max(start, cursor);
+    start = commentsAbove(ctx, Math.max(start, cursor), cursor);
     const end = Math.min(endRow(item), last);
     if (end < start) {
       // It shares its only row with what came before (e.g. minified code): stays there.
@@ -122,6 +124,25 @@ export function segmentRange(
   }
   pushGlue(last);
   return out;
+}
+
+/**
+ * Extends a definition's first row over comment lines directly above it that are not
+ * among the member nodes (some grammars put a body's leading comments on the parent).
+ */
+function commentsAbove(ctx: SegmentContext, start: number, floor: number): number {
+  const { text, starts } = ctx.lines;
+  while (start - 1 >= floor) {
+    const row = start - 1;
+    let col = 0;
+    const lineEnd = starts[row + 1] - 1;
+    while (starts[row] + col < lineEnd && /[ \t]/.test(text[starts[row] + col])) col++;
+    if (starts[row] + col >= lineEnd) break; // a blank line separates
+    const n = ctx.root.descendantForPosition({ row, column: col });
+    if (!ctx.rules.attach.has(n.type) || startRow(n) < floor) break;
+    start = startRow(n);
+  }
+  return start;
 }
 
 /** True when a segment is within both size limits. */
