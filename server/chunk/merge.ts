@@ -34,7 +34,7 @@ export function mergeSmall(ctx: SegmentContext, segs: Segment[], minLines: numbe
     const seg = runs[i];
     const size = seg.end - seg.start + 1;
     const blank = size <= minLines * 4 && rowsBlank(ctx.lines, seg.start, seg.end);
-    const tiny = loose(seg, minLines) && size < minLines;
+    const tiny = loose(seg, minLines) && size < minLines && !seg.header;
     if (!blank && !tiny) {
       out.push(seg);
       continue;
@@ -83,5 +83,6 @@ function join(a: Segment, b: Segment, label: Segment): Segment {
     weak: label.weak,
     nodes: a.nodes.concat(b.nodes),
     body: null,
+    header: a.header,
   };
 }

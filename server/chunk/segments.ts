@@ -31,6 +31,8 @@ export interface Segment {
   nodes: Node[];
   /** The definition's member list, when it has one. */
   body: Node | null;
+  /** True for the glue that opens a definition cut into members (`class Foo {` and its doc). */
+  header?: boolean;
 }
 
 /** Size limits and the language's rules. */
@@ -163,6 +165,8 @@ export function refine(ctx: SegmentContext, segs: Segment[], depth = 0): Segment
       const inner = segmentRange(ctx, items, seg.start, seg.end, {
         symbol: seg.symbol, kind: seg.kind, container: seg.container,
       });
+      // The glue before the first member is the definition's own header: it keeps a chunk.
+      if (inner.length > 0 && !inner[0].def && inner[0].start === seg.start) inner[0].header = true;
       out.push(...refine(ctx, inner, depth + 1));
     } else {
       out.push(...windows(ctx, seg));
