@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chunkFile } from '../../../server/chunk/chunker';
+import { configureGrammars, currentGrammarDir, loadGrammar, setGrammarDir } from '../../../server/chunk/grammars';
+import { parsedLanguages } from '../../../server/chunk/languages';
+import { silentLogger, type Logger } from '../../../server/engine/logger';
+
+function recordingLogger(): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { ...silentLogger, warnings, warn: (m: string) => { warnings.push(m); } };
+}
+
+const source = 'export function a() {\n  return b();\n}\n\nexport function c() {\n  return d();\n}\n';
+
+test('every parsed language loads from the installed grammar folder', async () => {
+  setGrammarDir(null);
+  assert.match(currentGrammarDir(), /tree-sitter-wasms[\\/]out$/);
+  for (const lang of parsedLanguages()) assert.ok(await loadGrammar(lang), `${lang} grammar loads`);
+});
+
+test('a grammar folder without grammars means line chunks and one warning that says what to do', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'conexus-grammars-'));
+  try {
+    writeFileSync(join(dir, 'tree-sitter-typescript.wasm'), 'not wasm');
+    const log = recordingLogger();
+    configureGrammars({ grammarDir: dir, logger: log });
+    const input = { path: 'a.ts', text: source, language: 'typescript' };
+    const chunks = await chunkFile(input);
+    await chunkFile(input);
+    await chunkFile({ ...input, language: 'go', path: 'a.go' }); // missing file: its own warning
+    assert.ok(chunks.every((c) => c.symbol === null && c.calls.length === 0), 'cut by lines');
+    assert.equal(chunks.map((c) => c.text).join('\n') + '\n', source);
+    assert.equal(log.warnings.length, 2, 'one warning per language, not per file');
+    assert.match(log.warnings[0], /typescript grammar/);
+    assert.ok(log.warnings[0].includes(dir), 'the warning names the folder');
+    assert.match(log.warnings[0], /grammar folder/);
+
+    // Pointing back at a good folder restores syntax chunks.
+    setGrammarDir(null);
+    const again = await chunkFile(input);
+    assert.deepEqual(again.map((c) => c.symbol), ['a', 'c']);
+  } finally {
+    configureGrammars({ logger: silentLogger });
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
