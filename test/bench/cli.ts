@@ -5,7 +5,9 @@
  * process start-up, argument parsing and JSON output are part of every figure.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** How to start the CLI: the program and its leading arguments. */
@@ -26,7 +28,26 @@ export interface CliRun {
   peakTreeRssKb: number;
   /** The CLI process's own high-water mark (VmHWM) at its last poll (KiB). */
   peakHwmKb: number;
+  /** From GNU time when `measure` was asked for: CPU seconds and exact max RSS (KiB) of the CLI process. */
+  time: { userS: number; sysS: number; maxRssKb: number } | null;
 }
+
+/** Process groups still running, killed if the bench itself is interrupted so no indexer is left behind. */
+const liveGroups = new Set<number>();
+function killLiveGroups(): void {
+  for (const pid of liveGroups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+process.on('exit', killLiveGroups);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { killLiveGroups(); process.exit(130); });
+
+/** GNU time (Debian package `time`): exact CPU time and max RSS of a child, which load does not distort. */
+const GNU_TIME = '/usr/bin/time';
 
 /** Reads one `Vm…` field of /proc/<pid>/status in KiB (0 when the process is gone). */
 function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -100,11 +121,18 @@ function tailKeeper(max: number) {
  * when `echo` is set so a long index pass shows signs of life; it is killed after
  * `timeoutMs`, and the result says so through a null exit code.
  */
-export function runCli(cli: CliCommandLine, args: string[], opts: { timeoutMs: number; echo?: string; stdin?: string }): Promise<CliRun> {
+export function runCli(cli: CliCommandLine, args: string[], opts: { timeoutMs: number; echo?: string; stdin?: string; measure?: boolean }): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(cli.cmd, [...cli.args, ...args], { cwd: cli.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const timeDir = opts.measure && existsSync(GNU_TIME) ? mkdtempSync(join(tmpdir(), 'conexus-time-')) : null;
+    const timeFile = timeDir ? join(timeDir, 'time.txt') : '';
+    const [cmd, argv] = timeDir
+      ? [GNU_TIME, ['-f', '%U %S %M', '-o', timeFile, cli.cmd, ...cli.args, ...args]]
+      : [cli.cmd, [...cli.args, ...args]];
+    // A process group of its own, so a timeout kills the CLI and not only GNU time.
+    const child = spawn(cmd, argv, { cwd: cli.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const sampler = new RssSampler(child.pid!);
+    liveGroups.add(child.pid!);
     const out: Buffer[] = [];
     const err = tailKeeper(4000);
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -113,7 +141,7 @@ export function runCli(cli: CliCommandLine, args: string[], opts: { timeoutMs: n
       if (opts.echo) for (const line of d.toString().split('\n')) if (line.trim()) process.stderr.write(`  ${opts.echo}| ${line}\n`);
     });
     child.stdin.end(opts.stdin ?? '');
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), opts.timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);
       sampler.stop();
@@ -122,8 +150,19 @@ export function runCli(cli: CliCommandLine, args: string[], opts: { timeoutMs: n
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       sampler.stop();
+      liveGroups.delete(child.pid!);
+      let time: CliRun['time'] = null;
+      if (timeDir) {
+        // GNU time writes "Command exited with non-zero status N" before the figures on failure.
+        const last = (existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '').trim().split('\n').pop() ?? '';
+        const m = /^([\d.]+) ([\d.]+) (\d+)$/.exec(last);
+        if (m) time = { userS: Number(m[1]), sysS: Number(m[2]), maxRssKb: Number(m[3]) };
+        rmSync(timeDir, { recursive: true, force: true });
+      }
       resolve({
-        code: signal ? null : code,
+        time,
+        // GNU time reports a child killed by a signal as exit 128+N.
+        code: signal || (timeDir && code !== null && code > 128) ? null : code,
         stdout: Buffer.concat(out).toString(),
         stderrTail: err.value,
         wallMs: performance.now() - started,

@@ -37,7 +37,7 @@ export interface CosqaResult {
   functions: number;
   queries: number;
   k: number;
-  index: { wallMs: number; summary: unknown; peakRssKb: number; error?: string };
+  index: { wallMs: number; cpuS: number | null; summary: unknown; peakRssKb: number; error?: string };
   status: unknown;
   bm25: QualityMetrics & { tokenizer: string; wallMs: number };
   modes: CosqaModeResult[];
@@ -84,11 +84,12 @@ export async function runCosqa(cli: CliCommandLine, workDir: string, opts: { mod
   log(`cosqa: plain BM25 MRR@10 ${bmMetrics.mrr10.toFixed(4)}`);
 
   log('cosqa: indexing (cold)…');
-  const idx = await runCli(cli, ['index', ws, '--index-dir', indexDir, '--json'], { timeoutMs: opts.timeoutMs, echo: 'cosqa index' });
+  const idx = await runCli(cli, ['index', ws, '--index-dir', indexDir, '--json'], { timeoutMs: opts.timeoutMs, echo: 'cosqa index', measure: true });
   const index = {
     wallMs: idx.wallMs,
+    cpuS: idx.time ? idx.time.userS + idx.time.sysS : null,
     summary: lastJson(idx.stdout),
-    peakRssKb: Math.max(idx.peakTreeRssKb, idx.peakHwmKb),
+    peakRssKb: idx.time?.maxRssKb ?? Math.max(idx.peakTreeRssKb, idx.peakHwmKb),
     error: idx.code === 0 ? undefined : `exit ${idx.code ?? 'timeout'}: ${idx.stderrTail.slice(-600)}`,
   };
   log(`cosqa: indexed in ${(idx.wallMs / 1000).toFixed(1)} s (exit ${idx.code})`);

@@ -104,7 +104,9 @@ function indexRow(run: IndexRun | null): string {
   if (!run) return '';
   const s = run.summary as { files?: number; chunks?: number; changedFiles?: number; embeddedChunks?: number } | null;
   const counts = s ? ` (${s.files} files, ${s.chunks} chunks, ${s.changedFiles} changed, ${s.embeddedChunks} embedded)` : '';
-  return `| ${run.label} | ${run.error ? `FAILED ${run.error.slice(0, 120).replace(/\n|\|/g, ' ')}` : sec(run.wallMs) + stageSplit(run) + counts}; peak RSS ${mb(run.peakRssKb)}; index ${(run.indexBytes / 1e6).toFixed(1)} MB; load ${run.load.load1} |`;
+  const cpu = run.cpuS === null ? '' : `; CPU ${run.cpuS.toFixed(1)} s`;
+  const over = run.overheadMs === null ? '' : `; ${sec(run.overheadMs)} outside the engine's timings (start, open, close)`;
+  return `| ${run.label} | ${run.error ? `FAILED ${run.error.slice(0, 120).replace(/\n|\|/g, ' ')}` : sec(run.wallMs) + stageSplit(run) + counts + cpu + over}; peak RSS ${mb(run.peakRssKb)}; index ${(run.indexBytes / 1e6).toFixed(1)} MB; load ${run.load.load1} |`;
 }
 
 /** What the status says about the embedding model. */
@@ -132,7 +134,7 @@ export function renderMarkdown(r: BenchResult): string {
     lines.push(``, `### Quality: CoSQA dev split (${c.queries} queries over ${c.functions} Python functions, one file each, k = ${c.k})`, ``,
       `| Ranking | MRR@10 | Recall@1 | Recall@5 | Recall@10 | nDCG@10 | Notes |`, `|---|---|---|---|---|---|---|`, ...modeRows(c));
     const idx = c.index;
-    lines.push(``, `CoSQA index: ${idx.error ? 'FAILED ' + idx.error.slice(0, 200) : sec(idx.wallMs)}${stageSplit({ summary: idx.summary } as IndexRun)}; ${modelLine(c.status)}; hybrid/keyword MRR@10 ratio ${c.hybridOverKeyword === null ? 'n/a' : c.hybridOverKeyword.toFixed(3) + '×'}.`);
+    lines.push(``, `CoSQA index: ${idx.error ? 'FAILED ' + idx.error.slice(0, 200) : sec(idx.wallMs)}${idx.cpuS === null ? '' : ` (CPU ${idx.cpuS.toFixed(1)} s, peak RSS ${mb(idx.peakRssKb)})`}${stageSplit({ summary: idx.summary } as IndexRun)}; ${modelLine(c.status)}; hybrid/keyword MRR@10 ratio ${c.hybridOverKeyword === null ? 'n/a' : c.hybridOverKeyword.toFixed(3) + '×'}.`);
   }
   if (r.speed) {
     const s = r.speed;
@@ -142,7 +144,8 @@ export function renderMarkdown(r: BenchResult): string {
     for (const l of s.latency) {
       const eng = l.engine ? `; engine tookMs p50 ${ms(l.engine.p50)}, p95 ${ms(l.engine.p95)}` : '';
       const honest = Object.keys(l.modesReported).some((k) => k !== l.mode && k !== 'unreported') ? `; engine answered as ${JSON.stringify(l.modesReported)}` : '';
-      lines.push(`| ${l.mode} query latency (${l.rtt.n} queries via serve) | p50 ${ms(l.rtt.p50)}, p95 ${ms(l.rtt.p95)}, max ${ms(l.rtt.max)}${eng}; ${l.emptyResults} empty, ${l.errors} errors${honest}; load ${l.load.load1} |`);
+      const kinds = Object.entries(l.byKind).map(([k, v]) => `${k} ${ms(v.p50)}/${ms(v.p95)}`).join(', ');
+      lines.push(`| ${l.mode} query latency (${l.rtt.n} queries via serve) | p50 ${ms(l.rtt.p50)}, p95 ${ms(l.rtt.p95)}, max ${ms(l.rtt.max)}${eng}; p50/p95 by kind: ${kinds}; ${l.emptyResults} empty, ${l.errors} errors${honest}; load ${l.load.load1} |`);
     }
     if (s.rg) {
       lines.push(s.rg.error ? `| ripgrep, same queries | ${s.rg.error} |` :

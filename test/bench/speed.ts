@@ -19,6 +19,10 @@ export interface IndexRun {
   exit: number | null;
   summary: Record<string, unknown> | null;
   peakRssKb: number;
+  /** CPU seconds (user + system) of the CLI process: the figure load on the shared machine distorts least. */
+  cpuS: number | null;
+  /** Wall time outside the engine's own `timings.total`: process start, opening and closing the index. */
+  overheadMs: number | null;
   indexBytes: number;
   error?: string;
   load: LoadSnapshot;
@@ -36,6 +40,10 @@ export interface ModeLatency {
   emptyResults: number;
   errors: number;
   modesReported: Record<string, number>;
+  /** Round-trip p50/p95 per query kind, to show which searches are slow. */
+  byKind: Record<string, { n: number; p50: number; p95: number }>;
+  /** The slowest queries by engine time (or round trip), for the lead to reproduce. */
+  slowest: Array<{ query: string; kind: string; rttMs: number; tookMs: number | null; hits: number }>;
   load: LoadSnapshot;
 }
 
@@ -72,18 +80,22 @@ export interface SpeedOptions {
 
 async function indexOnce(cli: CliCommandLine, label: string, ws: string, indexDir: string, extra: string[], timeoutMs: number): Promise<IndexRun> {
   log(`speed: ${label}…`);
-  const run = await runCli(cli, ['index', ws, '--index-dir', indexDir, '--json', ...extra], { timeoutMs, echo: label });
+  const run = await runCli(cli, ['index', ws, '--index-dir', indexDir, '--json', ...extra], { timeoutMs, echo: label, measure: true });
+  const summary = lastJson<Record<string, unknown>>(run.stdout);
+  const engineTotal = (summary as { timings?: { total?: number } } | null)?.timings?.total;
   const result: IndexRun = {
     label,
     wallMs: run.wallMs,
     exit: run.code,
-    summary: lastJson<Record<string, unknown>>(run.stdout),
-    peakRssKb: Math.max(run.peakTreeRssKb, run.peakHwmKb),
+    summary,
+    peakRssKb: run.time?.maxRssKb ?? Math.max(run.peakTreeRssKb, run.peakHwmKb),
+    cpuS: run.time ? run.time.userS + run.time.sysS : null,
+    overheadMs: typeof engineTotal === 'number' ? run.wallMs - engineTotal : null,
     indexBytes: dirBytes(indexDir),
     error: run.code === 0 ? undefined : `exit ${run.code ?? 'killed at timeout'}: ${run.stderrTail.slice(-600)}`,
     load: loadSnapshot(),
   };
-  log(`speed: ${label}: ${(run.wallMs / 1000).toFixed(2)} s, peak RSS ${(result.peakRssKb / 1024).toFixed(0)} MiB, index ${(result.indexBytes / 2 ** 20).toFixed(1)} MiB`);
+  log(`speed: ${label}: ${(run.wallMs / 1000).toFixed(2)} s (CPU ${result.cpuS?.toFixed(1) ?? '?'} s), peak RSS ${(result.peakRssKb / 1024).toFixed(0)} MiB, index ${(result.indexBytes / 2 ** 20).toFixed(1)} MiB`);
   return result;
 }
 
@@ -160,10 +172,12 @@ async function serveMeasurements(cli: CliCommandLine, ws: string, indexDir: stri
       log(`speed: ${queries.length} queries through serve, mode ${mode}…`);
       const rtt: number[] = [];
       const took: number[] = [];
-      const lat: ModeLatency = { mode, rtt: latencyStats([]), engine: null, emptyResults: 0, errors: 0, modesReported: {}, load: loadSnapshot() };
+      const lat: ModeLatency = { mode, rtt: latencyStats([]), engine: null, emptyResults: 0, errors: 0, modesReported: {}, byKind: {}, slowest: [], load: loadSnapshot() };
+      const perQuery: ModeLatency['slowest'] = [];
       for (const q of queries) {
         const { reply, rttMs } = await serve.search(q.query, 10, mode);
         if (reply.error !== undefined || !Array.isArray(reply.hits)) { lat.errors++; continue; }
+        perQuery.push({ query: q.query, kind: q.kind, rttMs, tookMs: typeof reply.tookMs === 'number' ? reply.tookMs : null, hits: reply.hits.length });
         rtt.push(rttMs);
         if (typeof reply.tookMs === 'number') took.push(reply.tookMs);
         if (reply.hits.length === 0) lat.emptyResults++;
@@ -171,6 +185,11 @@ async function serveMeasurements(cli: CliCommandLine, ws: string, indexDir: stri
         lat.modesReported[m] = (lat.modesReported[m] ?? 0) + 1;
       }
       lat.rtt = latencyStats(rtt);
+      for (const kind of new Set(perQuery.map((p) => p.kind))) {
+        const xs = perQuery.filter((p) => p.kind === kind).map((p) => p.rttMs);
+        lat.byKind[kind] = { n: xs.length, p50: percentile(xs, 50), p95: percentile(xs, 95) };
+      }
+      lat.slowest = [...perQuery].sort((a, b) => (b.tookMs ?? b.rttMs) - (a.tookMs ?? a.rttMs)).slice(0, 5);
       lat.engine = took.length ? latencyStats(took) : null;
       result.latency.push(lat);
       log(`speed: ${mode}: p50 ${lat.rtt.p50.toFixed(1)} ms, p95 ${lat.rtt.p95.toFixed(1)} ms (${lat.errors} errors, ${lat.emptyResults} empty)`);
