@@ -29,7 +29,8 @@ const common = {
 const builds = [
   {
     ...common,
-    entryPoints: { cli: 'server/cli/main.ts' },
+    // The CLI, and the index worker thread it and the worker process start (dist/indexWorker.js).
+    entryPoints: { cli: 'server/cli/main.ts', indexWorker: 'server/engine/indexWorker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

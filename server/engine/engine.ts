@@ -20,6 +20,7 @@ import { resolveDisplayPath, resolveRoots } from '../walk/roots';
 import type { Root } from '../walk/types';
 import type { CatalogFile, EngineApi, EngineOptions, IndexSummary, StatusListener, StoredChunk } from './api';
 import { runIndexPass, toTextDoc } from './indexer';
+import { defaultPoolSize, IndexPool } from './indexPool';
 import { silentLogger, type Logger } from './logger';
 import { SemanticIndex } from './semantic';
 import { summariseSkips } from './skips';
@@ -51,6 +52,7 @@ export class Engine implements EngineApi {
   private chain: Promise<unknown> = Promise.resolve();
   private snapshotStamp: string | null = null;
   private readonly watching: Watching;
+  private readonly pool: IndexPool;
 
   private constructor(
     roots: Root[],
@@ -61,6 +63,7 @@ export class Engine implements EngineApi {
     private readonly semantic: SemanticIndex,
   ) {
     this.roots = roots;
+    this.pool = new IndexPool(defaultPoolSize(), logger);
     this.watching = new Watching(this.roots, (r) => this.rules(r), logger, (paths, rescan) => this.onWatchBatch(paths, rescan));
   }
 
@@ -141,8 +144,10 @@ export class Engine implements EngineApi {
     try {
       const pass = await runIndexPass({
         roots: this.roots, rules: (r) => this.rules(r), settings: this.settings, store: this.store, text: this.text,
-        logger: this.logger, signal, progress: (p) => this.setProgress(p), shouldStop: () => this.paused || this.closed,
+        pool: this.pool, logger: this.logger, signal, progress: (p) => this.setProgress(p), shouldStop: () => this.paused || this.closed,
       }, paths);
+      // Workers hold tree-sitter's WebAssembly heaps; ending them returns that memory.
+      await this.pool.close();
       if (pass.leftover.length) this.watching.requeue(pass.leftover);
       const tEmbed = performance.now();
       const embedded = await this.semantic.embedMissing(this.store, {
@@ -356,6 +361,7 @@ export class Engine implements EngineApi {
     } catch {
       /* already logged; the previous snapshot stays current */
     }
+    await this.pool.close();
     await this.semantic.close();
     this.lock?.release();
     this.listeners.clear();

@@ -4,19 +4,17 @@
  * (same size and mtime) are not read; files whose bytes are unchanged (same hash) are
  * not re-chunked. Vectors are the embedding stage's job (see `embedding.ts`).
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { IndexProgress } from '../../protocol/status';
 import type { Settings } from '../../protocol/settings';
-import { chunkFile } from '../chunk/chunker';
-import { detectLanguage } from '../chunk/languages';
 import type { ChunkStore, ChunkRecord } from '../store/chunkStore';
 import type { TextIndex, TextDoc } from '../text/textIndex';
-import { readFileForIndex } from '../walk/content';
 import type { IgnoreRules } from '../walk/ignoreRules';
 import { locateInRoots, toDisplayPath } from '../walk/roots';
 import type { Root, SkipRecord, WalkedFile } from '../walk/types';
 import { walk } from '../walk/walker';
+import { processFile, type FileJobResult } from './fileJob';
+import type { IndexPool } from './indexPool';
 import type { Logger } from './logger';
 
 /** What a pass needs from the engine. */
@@ -26,6 +24,8 @@ export interface PassContext {
   settings: Settings;
   store: ChunkStore;
   text: TextIndex;
+  /** Where files are read and chunked. */
+  pool: Pick<IndexPool, 'run' | 'width'>;
   logger: Logger;
   signal?: AbortSignal;
   /** Called now and then with progress. */
@@ -43,8 +43,8 @@ export interface PassResult {
   timings: { walk: number; read: number; parse: number; write: number };
 }
 
-/** Read concurrency: enough to hide disk latency, small enough to bound memory. */
-const READ_AHEAD = 16;
+/** Passes with at most this many files to read run in-process. */
+const SMALL_PASS = 16;
 
 /**
  * Brings the catalog up to date. With `paths` (absolute), only those are looked at
@@ -74,52 +74,65 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
   };
   report(0);
 
-  // Reads run ahead of chunking so disk waits overlap with parsing.
-  const reads = new Map<number, ReturnType<typeof readFileForIndex>>();
-  const startRead = (i: number) => {
-    if (i < todo.length && !reads.has(i)) reads.set(i, readFileForIndex(todo[i].absPath, ctx.settings.maxFileBytes));
+  // Jobs run ahead in the pool (other cores) while this thread applies results in
+  // order, so chunk ids and the catalog come out the same as a sequential pass.
+  const jobs = new Map<number, Promise<FileJobResult>>();
+  const startJob = (n: number) => {
+    if (n >= todo.length || jobs.has(n)) return;
+    const f = todo[n];
+    const p = runner.run({ absPath: f.absPath, path: f.path, maxBytes: ctx.settings.maxFileBytes, knownHash: ctx.store.file(f.path)?.hash ?? null });
+    p.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+    jobs.set(n, p);
   };
-  for (let i = 0; i < Math.min(READ_AHEAD, todo.length); i++) startRead(i);
+  // A handful of files (a watcher batch) is faster in-process than waking workers.
+  const runner = todo.length <= SMALL_PASS ? { run: processFile, width: 1 } : ctx.pool;
+  const window = Math.max(8, runner.width * 16);
+  for (let n = 0; n < Math.min(window, todo.length); n++) startJob(n);
 
   let i = 0;
+  let lastReport = 0;
   for (; i < todo.length; i++) {
     if (ctx.signal?.aborted || ctx.shouldStop()) break;
     const f = todo[i];
-    const tr = performance.now();
-    const r = await reads.get(i)!;
-    reads.delete(i);
-    startRead(i + READ_AHEAD);
-    timings.read += performance.now() - tr;
-    if (!r.ok) {
+    let r: FileJobResult;
+    try {
+      r = await jobs.get(i)!;
+    } catch (err) {
+      // A worker crash loses this file for this pass only; it is retried on the next.
+      ctx.logger.error(`processing ${f.path} failed`, err);
+      r = { kind: 'skipped', reason: 'unreadable' };
+    }
+    jobs.delete(i);
+    startJob(i + window);
+    if (r.kind === 'skipped') {
       readSkips.push({ path: f.path, reason: r.reason });
       if (removeFile(ctx, f.path)) removedFiles++;
       continue;
     }
-    const known = ctx.store.file(f.path);
-    if (known && known.hash === r.hash) {
+    if (r.kind === 'unchanged') {
       ctx.store.touchFile(f.path, r.size, r.mtimeMs);
       continue;
     }
-    const language = detectLanguage(f.path);
-    const tp = performance.now();
-    const chunks = await chunkFile({ path: f.path, text: r.text, language });
-    timings.parse += performance.now() - tp;
+    timings.read += r.readMs;
+    timings.parse += r.parseMs;
     const tw = performance.now();
-    const records: Array<Omit<ChunkRecord, 'id'>> = chunks.map((c) => ({
-      path: f.path, language, startLine: c.startLine, endLine: c.endLine, symbol: c.symbol, kind: c.kind,
-      container: c.container, text: c.text, hash: chunkHash(c.text), calls: c.calls,
+    const records: Array<Omit<ChunkRecord, 'id'>> = r.chunks.map((c) => ({
+      path: f.path, language: r.language, startLine: c.startLine, endLine: c.endLine, symbol: c.symbol, kind: c.kind,
+      container: c.container, text: c.text, hash: c.hash, calls: c.calls,
     }));
-    const lines = r.text.length === 0 ? 0 : r.text.split('\n').length;
     const { removed, added } = ctx.store.replaceFile(
-      { path: f.path, absPath: f.absPath, language, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, lines }, records);
+      { path: f.path, absPath: f.absPath, language: r.language, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, lines: r.lines }, records);
     for (const id of removed) ctx.text.remove(id);
-    ctx.text.addAll(added.map(toTextDoc));
+    ctx.text.addAll(added.map((c, k) => ({ ...toTextDoc(c), terms: r.chunks[k].terms })));
     timings.write += performance.now() - tw;
     changedFiles++;
-    if (changedFiles % 200 === 0) report(i + 1);
+    if (i - lastReport >= 100) {
+      lastReport = i;
+      report(i + 1);
+    }
   }
-  // Drain reads started for files we did not get to, so no promise is left dangling.
-  for (const p of reads.values()) await p.catch(() => undefined);
+  // Settle jobs started for files we did not get to, so no promise is left dangling.
+  for (const p of jobs.values()) await p.catch(() => undefined);
   report(i);
 
   const leftover = todo.slice(i).map((f) => f.absPath);
@@ -130,11 +143,6 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
 /** The text-index document of a chunk: its text, its symbol and container, its path. */
 export function toTextDoc(c: ChunkRecord): TextDoc {
   return { id: c.id, text: c.text, symbol: [c.symbol, c.container].filter(Boolean).join(' '), path: c.path };
-}
-
-/** Content hash of a chunk's text: the key for vector reuse. */
-export function chunkHash(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
 }
 
 function removeFile(ctx: PassContext, path: string): boolean {

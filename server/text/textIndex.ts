@@ -10,6 +10,8 @@ import { DEFAULT_TOKENIZE_OPTIONS, tokenize, tokenizePath, type TokenizeOptions 
 export interface TextDoc {
   id: number;
   text: string;
+  /** The text's terms already tokenized (space-joined), when a worker did it; else `text` is tokenized here. */
+  terms?: string;
   /** Symbol name plus container, e.g. "parseArgs Parser". */
   symbol: string;
   path: string;
@@ -38,6 +40,9 @@ export interface TextRanking {
 /** Defaults for `TextRanking`. */
 export const DEFAULT_TEXT_RANKING: TextRanking = { boostSymbol: 2, boostPath: 1.5, k1: 1.2, b: 0.75 };
 
+const PRETOKENIZED = '\u0001';
+const PRETOKENIZED_CODE = 1;
+
 /** Bumped whenever tokenization or fields change, so persisted indexes are rebuilt. */
 export const TEXT_INDEX_VERSION = 1;
 
@@ -60,8 +65,15 @@ export class TextIndex {
       fields: ['text', 'symbol', 'path'],
       idField: 'id',
       // Terms are final when tokenize returns them (lower-cased, split, stemmed).
-      processTerm: (term: string) => term,
-      tokenize: (text: string, field?: string) => (field === 'path' ? tokenizePath(text, opts) : tokenize(text, opts)),
+      processTerm: (term: string) => term || null,
+      // Pre-tokenized text arrives marked, so the main thread only splits it.
+      extractField: (doc: TextDoc, field: string) =>
+        field === 'text' && doc.terms !== undefined ? PRETOKENIZED + doc.terms : (doc as unknown as Record<string, string>)[field],
+      tokenize: (text: string, field?: string) => {
+        if (field === 'path') return tokenizePath(text, opts);
+        if (text.charCodeAt(0) === PRETOKENIZED_CODE) return text.slice(1).split(' ');
+        return tokenize(text, opts);
+      },
       autoVacuum: { minDirtCount: 200, minDirtFactor: 0.1, batchSize: 2000, batchWait: 5 },
     };
   }

@@ -1,0 +1,65 @@
+/**
+ * The per-file work of an index pass — read, classify, chunk, hash, tokenize — as one
+ * pure function of the file, so it can run in a worker thread (see `indexPool.ts`) or
+ * in-process with the same result. Nothing here touches the catalog or the index.
+ */
+import { createHash } from 'node:crypto';
+import type { SymbolKind } from '../../protocol/search';
+import type { SkipReason } from '../../protocol/status';
+import { chunkFile } from '../chunk/chunker';
+import { detectLanguage } from '../chunk/languages';
+import { tokenize } from '../text/tokenizer';
+import { readFileForIndex } from '../walk/content';
+
+/** One file to process. */
+export interface FileJob {
+  absPath: string;
+  /** Display path (relative, `/`-separated, root-prefixed with several roots). */
+  path: string;
+  maxBytes: number;
+  /** Content hash the catalog has for this file; equal bytes are not re-chunked. */
+  knownHash: string | null;
+}
+
+/** A chunk as a job returns it: ready for the catalog, with its text-field terms. */
+export interface JobChunk {
+  startLine: number;
+  endLine: number;
+  text: string;
+  symbol: string | null;
+  kind: SymbolKind | null;
+  container: string | null;
+  calls: string[];
+  hash: string;
+  /** The chunk text's search terms joined by spaces (tokenized off the main thread). */
+  terms: string;
+}
+
+/** What processing a file produced. */
+export type FileJobResult =
+  | { kind: 'skipped'; reason: SkipReason }
+  | { kind: 'unchanged'; size: number; mtimeMs: number }
+  | { kind: 'chunked'; language: string; size: number; mtimeMs: number; hash: string; lines: number; chunks: JobChunk[]; parseMs: number; readMs: number };
+
+/** Reads and chunks one file. Never throws for a problem with the file itself. */
+export async function processFile(job: FileJob): Promise<FileJobResult> {
+  const t0 = performance.now();
+  const r = await readFileForIndex(job.absPath, job.maxBytes);
+  const readMs = performance.now() - t0;
+  if (!r.ok) return { kind: 'skipped', reason: r.reason };
+  if (job.knownHash === r.hash) return { kind: 'unchanged', size: r.size, mtimeMs: r.mtimeMs };
+  const language = detectLanguage(job.path);
+  const t1 = performance.now();
+  const chunks = await chunkFile({ path: job.path, text: r.text, language });
+  const out: JobChunk[] = chunks.map((c) => ({
+    startLine: c.startLine, endLine: c.endLine, text: c.text, symbol: c.symbol, kind: c.kind,
+    container: c.container, calls: c.calls, hash: chunkHash(c.text), terms: tokenize(c.text).join(' '),
+  }));
+  const lines = r.text.length === 0 ? 0 : r.text.split('\n').length;
+  return { kind: 'chunked', language, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, lines, chunks: out, parseMs: performance.now() - t1, readMs };
+}
+
+/** Content hash of a chunk's text: the key for vector reuse. */
+export function chunkHash(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}

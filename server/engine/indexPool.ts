@@ -1,0 +1,126 @@
+/**
+ * A small pool of worker threads that process files (`fileJob.ts`). Workers start on
+ * the first job and are ended when a pass finishes, so tree-sitter's WebAssembly memory
+ * is returned to the system between passes instead of staying at its peak. If workers
+ * cannot start (a bundle without the worker file, a restricted runtime), jobs run
+ * in-process with identical results.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from './logger';
+import { processFile, type FileJob, type FileJobResult } from './fileJob';
+
+interface Pending {
+  worker: Worker;
+  job: FileJob;
+  resolve(r: FileJobResult): void;
+  reject(e: Error): void;
+}
+
+/** Default worker count: the cores, less one for the thread that owns the index, at least one. */
+export function defaultPoolSize(): number {
+  return Math.max(1, Math.min(4, (os.availableParallelism?.() ?? os.cpus().length) - 1));
+}
+
+/** Where the worker script is: next to the bundle (`dist/indexWorker.js`) or the TypeScript source under tsx. */
+function workerScript(): { source: string; eval: boolean } | null {
+  const js = path.join(__dirname, 'indexWorker.js');
+  if (fs.existsSync(js)) return { source: js, eval: false };
+  // Running from TypeScript sources (tests, development): Node 20 does not pass --import
+  // hooks to workers, so the worker registers tsx itself before loading the source.
+  const ts = path.join(__dirname, 'indexWorker.ts');
+  if (fs.existsSync(ts)) return { source: `require('tsx/cjs'); require(${JSON.stringify(ts)});`, eval: true };
+  return null;
+}
+
+/** See the file comment. */
+export class IndexPool {
+  private workers: Worker[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private readonly load = new Map<Worker, number>();
+  private nextId = 1;
+  private inProcess = false;
+
+  constructor(private readonly size: number, private readonly logger: Logger, private readonly workerData: object = {}) {}
+
+  /** How many jobs run at once (for sizing read-ahead). */
+  get width(): number {
+    return this.inProcess ? 1 : Math.max(1, this.size);
+  }
+
+  /** Processes one file on the least busy worker. */
+  run(job: FileJob): Promise<FileJobResult> {
+    if (this.inProcess || this.size === 0) return processFile(job);
+    if (this.workers.length === 0 && !this.start()) return processFile(job);
+    const worker = this.workers.reduce((a, b) => ((this.load.get(a) ?? 0) <= (this.load.get(b) ?? 0) ? a : b));
+    const id = this.nextId++;
+    this.load.set(worker, (this.load.get(worker) ?? 0) + 1);
+    return new Promise<FileJobResult>((resolve, reject) => {
+      this.pending.set(id, {
+        worker,
+        job,
+        resolve: (r) => { this.load.set(worker, (this.load.get(worker) ?? 1) - 1); resolve(r); },
+        reject: (e) => { this.load.set(worker, (this.load.get(worker) ?? 1) - 1); reject(e); },
+      });
+      worker.postMessage({ id, job });
+    });
+  }
+
+  private start(): boolean {
+    const script = workerScript();
+    if (!script) {
+      this.logger.warn('index worker script not found next to the bundle; chunking on the main thread');
+      this.inProcess = true;
+      return false;
+    }
+    try {
+      for (let i = 0; i < this.size; i++) {
+        const w = new Worker(script.source, { eval: script.eval, workerData: this.workerData });
+        w.on('message', (msg: { id: number; result?: FileJobResult; error?: string }) => {
+          const p = this.pending.get(msg.id);
+          if (!p) return;
+          this.pending.delete(msg.id);
+          if (msg.error) p.reject(new Error(`index worker failed: ${msg.error}`));
+          else p.resolve(msg.result!);
+        });
+        w.on('error', (err) => this.failAll(w, err));
+        w.on('exit', (code) => { if (code !== 0) this.failAll(w, new Error(`index worker exited with code ${code}`)); });
+        this.workers.push(w);
+        this.load.set(w, 0);
+      }
+      return true;
+    } catch (err) {
+      this.logger.warn(`could not start index workers (${(err as Error).message}); chunking on the main thread`);
+      this.inProcess = true;
+      return false;
+    }
+  }
+
+  /**
+   * A crashed worker leaves the pool; its jobs are redone in-process so the pass still
+   * completes. With no workers left, later jobs run in-process too.
+   */
+  private failAll(worker: Worker, err: Error): void {
+    if (!this.load.has(worker)) return;
+    this.logger.error('index worker stopped; its files are processed on the main thread', err);
+    this.workers = this.workers.filter((w) => w !== worker);
+    this.load.delete(worker);
+    if (this.workers.length === 0) this.inProcess = true;
+    for (const [id, p] of this.pending) {
+      if (p.worker !== worker) continue;
+      this.pending.delete(id);
+      processFile(p.job).then(p.resolve, p.reject);
+    }
+  }
+
+  /** Ends the workers (their memory goes back to the system); the next job starts new ones. */
+  async close(): Promise<void> {
+    const ws = this.workers;
+    this.workers = [];
+    this.load.clear();
+    this.inProcess = false;
+    await Promise.all(ws.map((w) => w.terminate()));
+  }
+}

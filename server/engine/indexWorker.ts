@@ -1,0 +1,21 @@
+/**
+ * Worker-thread entry: runs `processFile` for jobs posted by `IndexPool`. Parsing with
+ * tree-sitter is CPU-bound; doing it here keeps the owning thread free to answer
+ * searches and update the index while a large workspace is chunked on other cores.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { configureGrammars } from '../chunk/grammars';
+import { processFile, type FileJob } from './fileJob';
+
+const data = (workerData ?? {}) as { grammarDir?: string; runtimeDir?: string };
+if (data.grammarDir || data.runtimeDir) configureGrammars({ grammarDir: data.grammarDir, runtimeDir: data.runtimeDir });
+
+// Jobs run one after another: parsing is synchronous anyway, and sequential jobs keep
+// each file's read and parse times honest and the worker's memory to one file at a time.
+let chain: Promise<unknown> = Promise.resolve();
+parentPort?.on('message', (msg: { id: number; job: FileJob }) => {
+  chain = chain.then(() => processFile(msg.job)).then(
+    (result) => parentPort!.postMessage({ id: msg.id, result }),
+    (err: Error) => parentPort!.postMessage({ id: msg.id, error: err.stack ?? String(err) }),
+  );
+});
