@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+const { AutoTokenizer, env, pipeline } = require('@huggingface/transformers');
+(async () => {
+  env.allowRemoteModels = false; env.localModelPath = '/tmp/cx/';
+  const corpus = readFileSync('/work/shared/bench/cosqa/corpus.jsonl', 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).code).slice(0, 2000);
+  const tok = await AutoTokenizer.from_pretrained('m_rand');
+  let t = Date.now();
+  for (let i = 0; i < corpus.length; i += 64) tok(corpus.slice(i, i + 64), { padding: true, truncation: true });
+  console.log('tokenize', 2000 / ((Date.now() - t) / 1000), '/s');
+  t = Date.now();
+  for (const c of corpus) tok._encode_text(c);
+  console.log('encode_text', 2000 / ((Date.now() - t) / 1000), '/s');
+  t = Date.now();
+  for (const c of corpus) tok.normalizer(c);
+  console.log('normalize', 2000 / ((Date.now() - t) / 1000), '/s');
+  const fe = await pipeline('feature-extraction', 'm_rand', { dtype: 'q8' });
+  t = Date.now();
+  for (let i = 0; i < corpus.length; i += 64) await fe(corpus.slice(i, i + 64), { pooling: 'mean', normalize: true });
+  console.log('pipeline', 2000 / ((Date.now() - t) / 1000), '/s');
+  const enc = tok(corpus.slice(0, 64), { padding: true, truncation: true });
+  t = Date.now();
+  for (let i = 0; i < 30; i++) await fe.model({ input_ids: enc.input_ids });
+  console.log('model only', 30 * 64 / ((Date.now() - t) / 1000), '/s', enc.input_ids.dims);
+})();
