@@ -21,6 +21,8 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
   private view: vscode.WebviewView | undefined;
   private readonly inflight = new Map<number, vscode.CancellationTokenSource>();
   private pendingQuery: string | undefined;
+  /** True once the page's script has said `ready`; messages before that could be lost. */
+  private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -33,6 +35,7 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
+    this.ready = false;
     const webview = view.webview;
     webview.options = { enableScripts: true, localResourceRoots: [this.extensionUri] };
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
@@ -46,6 +49,7 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
       view.onDidDispose(() => {
         this.cancelAll();
         this.view = undefined;
+        this.ready = false;
       }),
     );
   }
@@ -57,7 +61,7 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
 
   /** Puts `query` in the query box, now or as soon as the panel has loaded. */
   setQuery(query: string): void {
-    if (this.view) this.post({ kind: 'setQuery', query });
+    if (this.view && this.ready) this.post({ kind: 'setQuery', query });
     else this.pendingQuery = query;
   }
 
@@ -80,6 +84,7 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
     const msg = parsed.message;
     switch (msg.kind) {
       case 'ready':
+        this.ready = true;
         this.postState();
         if (this.pendingQuery !== undefined) {
           this.post({ kind: 'setQuery', query: this.pendingQuery });
@@ -129,6 +134,7 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
   }
 
   private post(message: ExtensionToWebview): void {
+    if (!this.ready) return;
     void this.view?.webview.postMessage(message);
   }
 }
