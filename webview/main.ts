@@ -167,9 +167,12 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => 
   const msg = event.data;
   if (!msg || typeof msg !== 'object' || messenger.receive(msg)) return;
   if (msg.kind === 'state') {
+    const wasRunning = panel?.worker === 'running';
     panel = msg.state;
     if (!modeChosen) modeEl.value = panel.defaultMode;
     render();
+    // After an outage the worker is back: run the query again instead of leaving its error up.
+    if (!wasRunning && panel.worker === 'running' && view.phase === 'error' && queryEl.value.trim()) void runSearch();
   } else if (msg.kind === 'setQuery') {
     queryEl.value = msg.query;
     queryEl.focus();
