@@ -11,6 +11,7 @@ import type { VectorStore } from '../store/vectorStore';
 import type { TextHit, TextIndex } from '../text/textIndex';
 import { compileFilters, type ChunkFilter } from './filters';
 import { DEFAULT_FUSION, fuse, type FusionConfig, type RankedList } from './fusion';
+import { extractQueryHints, LANGUAGE_HINT_BOOST } from './queryHints';
 
 /** Longest snippet returned per hit; longer chunks are cut at a line boundary. */
 export const MAX_SNIPPET_CHARS = 4000;
@@ -46,7 +47,8 @@ export async function search(ctx: SearchContext, params: SearchParams, signal?: 
   }
   // Fusion needs depth beyond k: a hit ranked 30th by one signal can win on both.
   const pool = Math.max(params.k * 5, 50);
-  const keywordHits = mode === 'semantic' ? [] : keywordSearch(ctx, params.query, pool, filter);
+  const hints = extractQueryHints(params.query);
+  const keywordHits = mode === 'semantic' ? [] : keywordSearch(ctx, hints.text, pool, filter);
   throwIfAborted(signal);
   const semantic = mode === 'keyword' ? { ids: [], scores: [] } : await semanticSearch(ctx, params.query, pool, filter);
   throwIfAborted(signal);
@@ -61,9 +63,11 @@ export async function search(ctx: SearchContext, params: SearchParams, signal?: 
     scored = [...fused].map(([id, score]) => ({ id, score }));
   }
   const hits: SearchHit[] = [];
+  const hinted = new Set(hints.languages);
   const ranked = scored
     .map((s) => ({ ...s, chunk: ctx.store.chunk(s.id) }))
     .filter((s): s is { id: number; score: number; chunk: ChunkRecord } => s.chunk !== undefined)
+    .map((s) => (hinted.has(s.chunk.language) ? { ...s, score: s.score * LANGUAGE_HINT_BOOST } : s))
     .sort(compareHits);
   for (const s of ranked.slice(0, params.k)) {
     const kw = byId.get(s.id);

@@ -38,7 +38,7 @@ export interface TextRanking {
 }
 
 /** Defaults for `TextRanking`. */
-export const DEFAULT_TEXT_RANKING: TextRanking = { boostSymbol: 2, boostPath: 1.5, k1: 1.2, b: 0.75 };
+export const DEFAULT_TEXT_RANKING: TextRanking = { boostSymbol: 1, boostPath: 1.5, k1: 1.2, b: 0.75 };
 
 const PRETOKENIZED = '\u0001';
 const PRETOKENIZED_CODE = 1;
