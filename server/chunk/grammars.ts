@@ -15,8 +15,8 @@ import { grammarFor } from './languages';
 
 /** Where the grammars and the tree-sitter runtime are read from. */
 export interface GrammarOptions {
-  /** Folder holding `tree-sitter-<lang>.wasm` files; default: `tree-sitter-wasms/out`. */
-  grammarDir?: string;
+  /** Folder holding `tree-sitter-<lang>.wasm` files; null or absent: `tree-sitter-wasms/out`. */
+  grammarDir?: string | null;
   /** Folder holding web-tree-sitter's `tree-sitter.wasm`; default: the installed package. */
   runtimeDir?: string;
   /** Where load failures are reported (once per language). */
