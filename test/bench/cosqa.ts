@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Bm25Index } from './bm25';
 import { lastJson, runCli, type CliCommandLine } from './cli';
-import { dedupeFirst, summarizeQuality, type QualityMetrics, type RankedRun } from './metrics';
+import { dedupeFirst, firstRelevantRank, summarizeQuality, type QualityMetrics, type RankedRun } from './metrics';
 import { loadSnapshot, log, type LoadSnapshot } from './machine';
 
 /** Where the read-only benchmark data lives; never copied into the repo. */
@@ -29,6 +29,8 @@ export interface CosqaModeResult {
   meanDistinctFiles: number;
   queriesWithoutHits: number;
   batchWallMs: number;
+  /** Per query, in dev-file order: the gold function's rank among distinct functions (0 = not in the hits). */
+  goldRanks: number[];
   error?: string;
 }
 
@@ -39,7 +41,7 @@ export interface CosqaResult {
   k: number;
   index: { wallMs: number; cpuS: number | null; summary: unknown; peakRssKb: number; error?: string };
   status: unknown;
-  bm25: QualityMetrics & { tokenizer: string; wallMs: number };
+  bm25: QualityMetrics & { tokenizer: string; wallMs: number; goldRanks: number[] };
   modes: CosqaModeResult[];
   /** hybrid MRR@10 / keyword MRR@10 from this run (null when either is missing). */
   hybridOverKeyword: number | null;
@@ -80,7 +82,7 @@ export async function runCosqa(cli: CliCommandLine, workDir: string, opts: { mod
   const bmStart = performance.now();
   const bm25 = new Bm25Index(corpus.map((f) => ({ id: f.id, text: f.code })));
   const bmRuns: RankedRun[] = queries.map((q) => ({ ranked: bm25.search(q.query, 10).map((h) => h.id), relevant: [q.gold] }));
-  const bmMetrics = { ...summarizeQuality(bmRuns), tokenizer: 'split on non-alphanumerics and camelCase, lowercase, drop 1-char', wallMs: performance.now() - bmStart };
+  const bmMetrics = { ...summarizeQuality(bmRuns), tokenizer: 'split on non-alphanumerics and camelCase, lowercase, drop 1-char', wallMs: performance.now() - bmStart, goldRanks: bmRuns.map((r) => firstRelevantRank(r.ranked, r.relevant, 10)) };
   log(`cosqa: plain BM25 MRR@10 ${bmMetrics.mrr10.toFixed(4)}`);
 
   log('cosqa: indexing (cold)…');
@@ -142,7 +144,7 @@ export async function runCosqa(cli: CliCommandLine, workDir: string, opts: { mod
 }
 
 function emptyMode(mode: string, error: string): CosqaModeResult {
-  return { mode, honoured: false, notices: [], modesReported: {}, metrics: null, meanDistinctFiles: 0, queriesWithoutHits: 0, batchWallMs: 0, error };
+  return { mode, honoured: false, notices: [], modesReported: {}, metrics: null, meanDistinctFiles: 0, queriesWithoutHits: 0, batchWallMs: 0, goldRanks: [], error };
 }
 
 /**
@@ -175,6 +177,7 @@ export function scoreMode(mode: string, stdout: string, queries: readonly Query[
     if (ranked.length === 0) result.queriesWithoutHits++;
     runs.push({ ranked, relevant: [q.gold] });
     rankedOut.push(ranked);
+    result.goldRanks.push(firstRelevantRank(ranked, [q.gold], ranked.length));
   });
   if (mismatched > 0) result.error = `${result.error ? result.error + '; ' : ''}${mismatched} result lines carry another query's text`;
   result.metrics = summarizeQuality(runs);
