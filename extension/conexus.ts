@@ -92,6 +92,7 @@ export class Conexus implements vscode.Disposable {
       indexDir: this.indexDir(),
       settings: this.settings.raw,
       restricted: !this.trusted,
+      serveMcp: this.trusted,
       logLevel: workerLogLevel(this.log.logLevel),
     };
   }

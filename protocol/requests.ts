@@ -106,8 +106,11 @@ export const WorkerInitOptionsSchema = z.object({
   settings: z.record(z.string(), z.unknown()).default({}),
   /** True in an untrusted workspace: the worker must stay on shipped defaults. */
   restricted: z.boolean().default(false),
-  /** Where to serve the MCP bridge for agents; omitted in restricted mode. */
-  mcpSocketPath: z.string().min(1).optional(),
+  /**
+   * Serve the MCP tools for agents on the index's local socket, so `conexus mcp` started
+   * by VS Code bridges to this worker (the index's one writer). Never in restricted mode.
+   */
+  serveMcp: z.boolean().default(false),
   logLevel: WorkerLogLevelSchema.default('info'),
 });
 /** Validated worker start options. */

@@ -5,6 +5,7 @@
  */
 import { createConnection } from 'vscode-languageserver/node';
 import { Engine } from '../engine/engine';
+import { mcpSocketPath, serveMcpOnSocket } from '../mcp/socketServer';
 import { startWorker } from './session';
 import { watchParent } from './parentWatch';
 
@@ -14,7 +15,8 @@ const EXIT_DEADLINE_MS = 2500;
 const connection = createConnection();
 const session = startWorker(connection, {
   openEngine: (options) => Engine.open(options),
-  // TODO(mcp bridge): pass `serveMcpOnSocket` from server/mcp/socketServer.ts once it exists.
+  // `conexus mcp`, started by VS Code for agents, finds this socket from the same index folder.
+  serveMcp: (engine, indexDir, logger) => serveMcpOnSocket(engine, mcpSocketPath(indexDir), logger),
 });
 
 /** Closes the index (releasing its lock) and exits, at the latest after EXIT_DEADLINE_MS. */

@@ -24,7 +24,8 @@ export interface McpBridge {
 /** What a worker needs from outside: how to open an engine and, optionally, serve MCP. */
 export interface WorkerDeps {
   openEngine: OpenEngine;
-  serveMcp?: (engine: EngineApi, socketPath: string, logger: Logger) => Promise<McpBridge>;
+  /** Serves the MCP tools for the index in `indexDir` (the socket path derives from it). */
+  serveMcp?: (engine: EngineApi, indexDir: string, logger: Logger) => Promise<McpBridge>;
 }
 
 /** A started worker. */
@@ -90,9 +91,14 @@ export function startWorker(connection: Connection, deps: WorkerDeps): WorkerSes
     logger.info(`Worker ${process.pid} starting for ${start.roots.length} folder(s)${start.restricted ? ' in restricted mode' : ''}.`);
     host.begin({ roots: start.roots, indexDir: start.indexDir, settings })
       .then(async (engine) => {
-        if (!start.mcpSocketPath || start.restricted || !deps.serveMcp || stopping) return;
-        bridge = await deps.serveMcp(engine, start.mcpSocketPath, logger);
-        logger.info(`MCP bridge listening on ${start.mcpSocketPath}.`);
+        // Only the index's writer serves agents; a read-only worker leaves that to the writer.
+        if (!start.serveMcp || start.restricted || !deps.serveMcp || stopping || !engine.status().writer) return;
+        try {
+          bridge = await deps.serveMcp(engine, start.indexDir, logger);
+          if (stopping) await bridge.close();
+        } catch (e) {
+          logger.warn(`Agents cannot reach this window's index over MCP: ${e instanceof Error ? e.message : String(e)}`);
+        }
       })
       .catch((e) => logger.debug(`worker start did not complete: ${e instanceof Error ? e.message : String(e)}`));
   });

@@ -180,3 +180,39 @@ test('shutdown closes the engine (releasing its lock) and is idempotent', async 
   await h.session.shutdown();
   assert.equal(engine.calls.filter((c) => c === 'close').length, 1);
 });
+
+test('a trusted writer serves MCP for its index folder and closes it on shutdown', async (t) => {
+  const served: string[] = [];
+  let closed = 0;
+  const servedOnce = deferred<void>();
+  const h = connectWorker({
+    openEngine: async (o) => new FakeEngine(o),
+    serveMcp: async (_engine, indexDir) => { served.push(indexDir); servedOnce.resolve(); return { close: () => { closed++; } }; },
+  });
+  t.after(() => h.dispose());
+  await initialize(h.client, { ...init, serveMcp: true });
+  await servedOnce.promise;
+  assert.deepEqual(served, [init.indexDir]);
+  await h.session.shutdown();
+  assert.equal(closed, 1);
+});
+
+test('restricted mode never serves MCP, and neither does a read-only worker', async (t) => {
+  let served = 0;
+  const serveMcp = async () => { served++; return { close() {} }; };
+  const restricted = connectWorker({ openEngine: async (o) => new FakeEngine(o), serveMcp });
+  t.after(() => restricted.dispose());
+  await initialize(restricted.client, { ...init, serveMcp: true, restricted: true });
+  const readOnly = connectWorker({
+    openEngine: async (o) => { if (!o.readOnly) throw new ConexusError(ErrorCode.IndexLocked, 'locked'); return new FakeEngine(o); },
+    serveMcp,
+  });
+  t.after(() => readOnly.dispose());
+  await initialize(readOnly.client, { ...init, serveMcp: true });
+  // Both workers answer a request only after their start has run to the point of deciding.
+  await restricted.session.host.ready();
+  await readOnly.session.host.ready();
+  await restricted.client.sendRequest(IndexStatusRequest.method, {});
+  await readOnly.client.sendRequest(IndexStatusRequest.method, {});
+  assert.equal(served, 0);
+});
