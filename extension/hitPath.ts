@@ -14,6 +14,28 @@ export interface FolderRoot {
   fsPath: string;
 }
 
+/**
+ * Names folders the way the engine names its roots (`server/walk/roots.ts`, which the
+ * extension may not import): real paths, duplicates dropped, each named by its basename
+ * with `-2`, `-3`… when two share one. VS Code's own folder names can differ (a
+ * `.code-workspace` file may rename folders), so they are not used.
+ */
+export function nameRoots(realPaths: ReadonlyArray<string>): FolderRoot[] {
+  const out: FolderRoot[] = [];
+  const seen = new Set<string>();
+  const used = new Set<string>();
+  for (const p of realPaths) {
+    if (seen.has(p)) continue;
+    seen.add(p);
+    const base = path.basename(p) || 'root';
+    let name = base;
+    for (let i = 2; used.has(name); i++) name = `${base}-${i}`;
+    used.add(name);
+    out.push({ name, fsPath: p });
+  }
+  return out;
+}
+
 /** True when `child` is `parent` or lies below it. */
 function isInside(parent: string, child: string): boolean {
   const rel = path.relative(parent, child);
@@ -42,15 +64,17 @@ export function resolveHitPath(folders: ReadonlyArray<FolderRoot>, hitPath: stri
 }
 
 /**
- * Resolves a hit's path and follows symlinks: the real file must still be inside the
- * real folder. Returns the absolute path to open, or null with nothing opened.
+ * Resolves a hit's path against the workspace folders (absolute paths, VS Code's order)
+ * and follows symlinks: the real file must still be inside the real folder. Returns the
+ * absolute path to open, or null with nothing opened.
  */
-export async function resolveHitFile(folders: ReadonlyArray<FolderRoot>, hitPath: string): Promise<string | null> {
-  const lexical = resolveHitPath(folders, hitPath);
+export async function resolveHitFile(folderPaths: ReadonlyArray<string>, hitPath: string): Promise<string | null> {
+  const real = await Promise.all(folderPaths.map((f) => realpath(f).catch(() => null)));
+  const lexical = resolveHitPath(nameRoots(real.filter((r): r is string => r !== null)), hitPath);
   if (!lexical) return null;
   try {
-    const [realRoot, realFile] = await Promise.all([realpath(lexical.root.fsPath), realpath(lexical.absPath)]);
-    return isInside(realRoot, realFile) ? lexical.absPath : null;
+    const realFile = await realpath(lexical.absPath);
+    return isInside(lexical.root.fsPath, realFile) ? lexical.absPath : null;
   } catch {
     // A file that no longer exists cannot be opened; the caller says so.
     return null;

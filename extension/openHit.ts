@@ -8,7 +8,7 @@ import { resolveHitFile } from './hitPath';
 
 /** Opens `hitPath` at `startLine`–`endLine` (1-based, inclusive); false when refused. */
 export async function openHit(hitPath: string, startLine: number, endLine: number, log: vscode.LogOutputChannel): Promise<boolean> {
-  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => ({ name: f.name, fsPath: f.uri.fsPath }));
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
   const file = await resolveHitFile(folders, hitPath);
   if (!file) {
     log.warn(`Search panel: refused to open "${hitPath.slice(0, 200)}": it is not an existing file inside the workspace folders.`);
