@@ -14,6 +14,7 @@ import { EngineHost, type OpenEngine } from './engineHost';
 import { handlers } from './handlers/index';
 import { registerHandlers } from './handlers/handler';
 import { ConnectionLogger } from './logger';
+import { statusSender } from './statusSender';
 import type { Logger } from '../engine/logger';
 
 /** A running MCP bridge that must be closed with the worker. */
@@ -35,9 +36,6 @@ export interface WorkerSession {
   /** Closes the MCP bridge and the engine (bounded); safe to call more than once. */
   shutdown(): Promise<void>;
 }
-
-/** Progress notifications are sent at most this often; state changes go out at once. */
-const STATUS_INTERVAL_MS = 200;
 
 /**
  * Settings for an untrusted workspace: the fields VS Code marks as restricted are
@@ -116,34 +114,4 @@ export function startWorker(connection: Connection, deps: WorkerDeps): WorkerSes
   connection.onShutdown(() => shutdown());
   connection.listen();
   return { host, logger, shutdown };
-}
-
-/**
- * Sends status changes without flooding the channel: a change of state goes out at
- * once, progress at most every STATUS_INTERVAL_MS, and the latest status always wins.
- */
-function statusSender(send: (s: IndexStatus) => void): ((s: IndexStatus) => void) & { cancel(): void } {
-  let lastState: string | null = null;
-  let lastSent = 0;
-  let pending: IndexStatus | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  const flush = () => {
-    timer = null;
-    if (!pending) return;
-    const s = pending;
-    pending = null;
-    lastSent = Date.now();
-    lastState = s.state;
-    send(s);
-  };
-  const fn = (s: IndexStatus) => {
-    pending = s;
-    if (s.state !== lastState || Date.now() - lastSent >= STATUS_INTERVAL_MS) {
-      if (timer) clearTimeout(timer);
-      flush();
-    } else if (!timer) {
-      timer = setTimeout(flush, STATUS_INTERVAL_MS - (Date.now() - lastSent));
-    }
-  };
-  return Object.assign(fn, { cancel: () => { if (timer) clearTimeout(timer); timer = null; pending = null; } });
 }
