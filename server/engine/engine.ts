@@ -13,7 +13,7 @@ import { parseSearchParams, search } from '../search/search';
 import { ChunkStore } from '../store/chunkStore';
 import { defaultIndexDir, ensureIndexFolder, folderBytes, prepareIndexDir, quarantine } from '../store/indexDir';
 import { WriterLock } from '../store/lock';
-import { CorruptSnapshotError, currentSnapshotStamp, loadSnapshot, saveSnapshot } from '../store/snapshot';
+import { CorruptSnapshotError, currentSnapshotStamp, loadSnapshotBody, loadSnapshotHead, saveSnapshot } from '../store/snapshot';
 import { TEXT_INDEX_VERSION, TextIndex } from '../text/textIndex';
 import { IgnoreRules } from '../walk/ignoreRules';
 import { resolveDisplayPath, resolveRoots } from '../walk/roots';
@@ -51,6 +51,12 @@ export class Engine implements EngineApi {
   /** Serialises index passes: each pass starts after the previous one settles. */
   private chain: Promise<unknown> = Promise.resolve();
   private snapshotStamp: string | null = null;
+  /** The generation on disk whose chunks and text index are not loaded yet. */
+  private pendingBody: { generation: number; textIndexVersion: number; counts: { files: number; chunks: number; embedded: number } } | null = null;
+  /** The generation the in-memory state was loaded from or last saved as. */
+  private generation: number | null = null;
+  /** True when only catalog metadata (mtimes, skips) changed since the last save. */
+  private catalogDirty = false;
   private readonly watching: Watching;
   private readonly pool: IndexPool;
 
@@ -99,31 +105,56 @@ export class Engine implements EngineApi {
     return r;
   }
 
-  /** Loads the current snapshot; a damaged one is quarantined and the index rebuilt by the next pass. */
+  /**
+   * Loads the current snapshot's catalog; the chunks and the text index (most of the
+   * bytes) are loaded on first need, so a no-change re-index or a status call stays
+   * fast. A damaged snapshot is quarantined and the index rebuilt by the next pass.
+   */
   private loadSnapshot(): void {
     try {
       this.snapshotStamp = currentSnapshotStamp(this.indexDir);
-      const snap = loadSnapshot(this.indexDir);
-      if (!snap) return;
-      this.store = ChunkStore.from(snap.files, snap.chunks, snap.skipped, snap.nextChunkId);
-      if (snap.textIndexVersion === TEXT_INDEX_VERSION) {
-        this.text = new TextIndex(undefined, undefined, snap.textIndex);
-      } else {
-        this.text = new TextIndex();
-        this.text.addAll([...this.store.allChunks()].map(toTextDoc));
-      }
-      this.lastUpdated = snap.savedAt;
-    } catch (err) {
-      if (!(err instanceof CorruptSnapshotError)) throw err;
+      const head = loadSnapshotHead(this.indexDir);
       this.store = new ChunkStore();
       this.text = new TextIndex();
-      if (this.lock) {
-        quarantine(this.indexDir, err.message, this.logger);
-        prepareIndexDir(this.indexDir, this.roots.map((r) => r.absPath), this.logger);
-        this.dirty = true;
-      } else {
-        this.logger.warn(`${err.message}; the writer will rebuild it`);
-      }
+      this.pendingBody = null;
+      if (!head) return;
+      this.store = ChunkStore.from(head.files, head.skipped, head.nextChunkId);
+      this.pendingBody = { generation: head.generation, textIndexVersion: head.textIndexVersion, counts: head.counts };
+      this.generation = head.generation;
+      this.lastUpdated = head.savedAt;
+    } catch (err) {
+      if (!(err instanceof CorruptSnapshotError)) throw err;
+      this.resetAfterCorruption(err);
+    }
+  }
+
+  /** Loads chunks and the text index if they are still on disk only. */
+  private ensureBody(): void {
+    const pending = this.pendingBody;
+    if (!pending) return;
+    this.pendingBody = null;
+    try {
+      const body = loadSnapshotBody(this.indexDir, pending.generation);
+      this.store.attachChunks(body.chunks);
+      if (pending.textIndexVersion === TEXT_INDEX_VERSION) this.text.load(body.textIndex);
+      else this.text.addAll(body.chunks.map(toTextDoc));
+    } catch (err) {
+      if (!(err instanceof CorruptSnapshotError)) throw err;
+      this.resetAfterCorruption(err);
+    }
+  }
+
+  private resetAfterCorruption(err: CorruptSnapshotError): void {
+    this.store = new ChunkStore();
+    this.text = new TextIndex();
+    this.pendingBody = null;
+    this.generation = null;
+    if (this.lock) {
+      quarantine(this.indexDir, err.message, this.logger);
+      prepareIndexDir(this.indexDir, this.roots.map((r) => r.absPath), this.logger);
+      this.dirty = true;
+    } else {
+      this.logger.warn(`${err.message}; the writer will rebuild it`);
     }
   }
 
@@ -144,7 +175,7 @@ export class Engine implements EngineApi {
     try {
       const pass = await runIndexPass({
         roots: this.roots, rules: (r) => this.rules(r), settings: this.settings, store: this.store, text: this.text,
-        pool: this.pool, logger: this.logger, signal, progress: (p) => this.setProgress(p), shouldStop: () => this.paused || this.closed,
+        pool: this.pool, logger: this.logger, loadAll: () => this.ensureBody(), signal, progress: (p) => this.setProgress(p), shouldStop: () => this.paused || this.closed,
       }, paths);
       // Workers hold tree-sitter's WebAssembly heaps; ending them returns that memory.
       await this.pool.close();
@@ -156,9 +187,10 @@ export class Engine implements EngineApi {
       const embedMs = performance.now() - tEmbed;
       const changed = pass.changedFiles + pass.removedFiles > 0 || embedded > 0;
       if (changed) this.dirty = true;
+      else if (pass.catalogChanged) this.catalogDirty = true;
       const tw = performance.now();
       if (paths === undefined) await this.persist();
-      else if (this.dirty) this.schedulePersist();
+      else if (this.dirty || this.catalogDirty) this.schedulePersist();
       const writeMs = pass.timings.write + (performance.now() - tw);
       this.lastUpdated = new Date().toISOString();
       this.progress = null;
@@ -183,20 +215,27 @@ export class Engine implements EngineApi {
 
   /** Writes a snapshot now (and the vector table's queued rows). */
   private async persist(): Promise<void> {
-    if (!this.lock || !this.dirty) return;
+    if (!this.lock || !(this.dirty || this.catalogDirty)) return;
     if (this.persistTimer) clearTimeout(this.persistTimer);
     this.persistTimer = null;
+    const full = this.dirty || this.pendingBody === null || this.generation === null;
+    const wasDirty = this.dirty;
     this.dirty = false;
+    this.catalogDirty = false;
     try {
       await this.semantic.flush(this.store);
-      await saveSnapshot(this.indexDir, {
-        files: [...this.store.allFiles()], chunks: [...this.store.allChunks()], skipped: this.store.skipped,
-        nextChunkId: this.store.nextChunkId, textIndexVersion: TEXT_INDEX_VERSION, textIndex: this.text.toJSON(),
+      this.generation = await saveSnapshot(this.indexDir, {
+        files: [...this.store.allFiles()], skipped: this.store.skipped, nextChunkId: this.store.nextChunkId,
+        textIndexVersion: this.pendingBody?.textIndexVersion ?? TEXT_INDEX_VERSION, embedded: this.embeddedCount(),
+        body: full ? { chunks: [...this.store.allChunks()], textIndex: this.text.toJSON() } : null,
+        bodyFrom: full ? undefined : this.generation!,
       });
+      if (this.pendingBody) this.pendingBody = { ...this.pendingBody, generation: this.generation };
       this.snapshotStamp = currentSnapshotStamp(this.indexDir);
       this.indexBytes = folderBytes(this.indexDir);
     } catch (err) {
-      this.dirty = true;
+      this.dirty = wasDirty;
+      this.catalogDirty = true;
       const code = (err as NodeJS.ErrnoException).code;
       this.lastError = `could not save the index (${code ?? (err as Error).message}); the previous index is intact and search keeps working${code === 'ENOSPC' ? '; free disk space' : ''}`;
       this.logger.error('saving the index failed', err);
@@ -217,6 +256,7 @@ export class Engine implements EngineApi {
   async search(params: SearchParamsInput, signal?: AbortSignal): Promise<SearchResult> {
     const parsed = parseSearchParams(params);
     if (!this.lock) await this.followWriter();
+    this.ensureBody();
     return search({
       store: this.store, text: this.text, vectors: this.semantic.vectors, embedder: this.semantic.embedder,
       semanticOffReason: this.semantic.offReason,
@@ -237,8 +277,8 @@ export class Engine implements EngineApi {
       roots: this.roots.map((r) => r.absPath),
       indexDir: this.indexDir,
       files: this.store.fileCount,
-      chunks: this.store.chunkCount,
-      embeddedChunks: this.semantic.embeddedCount(this.store),
+      chunks: this.pendingBody?.counts.chunks ?? this.store.chunkCount,
+      embeddedChunks: this.embeddedCount(),
       skipped: summariseSkips(this.store.skipped),
       model: this.semantic.modelStatus(),
       indexBytes: this.indexBytes,
@@ -248,6 +288,12 @@ export class Engine implements EngineApi {
       writer: this.lock !== null,
       ...(this.lastError ? { error: this.lastError } : {}),
     };
+  }
+
+  /** Chunks with a vector; read from the snapshot while its chunks are not loaded. */
+  private embeddedCount(): number {
+    if (this.pendingBody) return this.semantic.vectors ? this.pendingBody.counts.embedded : 0;
+    return this.semantic.embeddedCount(this.store);
   }
 
   onStatus(listener: StatusListener): () => void {
@@ -318,6 +364,7 @@ export class Engine implements EngineApi {
   async clear(): Promise<void> {
     this.assertWritable('clear');
     await this.chain;
+    this.pendingBody = null;
     this.store.clear();
     this.text = new TextIndex();
     await this.semantic.clear();
@@ -333,10 +380,12 @@ export class Engine implements EngineApi {
   }
 
   chunksForFile(path: string): StoredChunk[] {
+    this.ensureBody();
     return this.store.chunksOf(path).map(toStored);
   }
 
   *allChunks(): Iterable<StoredChunk> {
+    this.ensureBody();
     for (const c of this.store.allChunks()) yield toStored(c);
   }
 

@@ -30,14 +30,21 @@ export interface PassContext {
   signal?: AbortSignal;
   /** Called now and then with progress. */
   progress(p: IndexProgress): void;
+  /** Loads chunks and the text index if they are not in memory yet (before any change). */
+  loadAll(): void;
   /** Returns true when the pass should stop at the next file (pause). */
   shouldStop(): boolean;
 }
+
+/** A skip record that remembers the file's size and mtime when it was skipped. */
+type SkipMemo = SkipRecord & { size?: number; mtimeMs?: number };
 
 /** What a pass did. */
 export interface PassResult {
   changedFiles: number;
   removedFiles: number;
+  /** True when catalog metadata (mtimes, skip records) changed without content changes. */
+  catalogChanged: boolean;
   /** Paths whose processing was cut short by a pause; they must be indexed later. */
   leftover: string[];
   timings: { walk: number; read: number; parse: number; write: number };
@@ -56,13 +63,24 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
   const { files, skipped, gone } = paths ? await statPaths(ctx, paths) : await walkAll(ctx);
   const tWalk = performance.now() - t0;
 
-  let removedFiles = 0;
-  for (const p of gone) if (removeFile(ctx, p)) removedFiles++;
-
+  // A file skipped for its content (binary, minified…) is not read again until its
+  // size or mtime changes: a repository full of images must not be re-read every pass.
+  const skippedBefore = new Map(ctx.store.skipped.map((s) => [s.path, s as SkipMemo]));
+  const carriedSkips: SkipRecord[] = [];
   const todo = files.filter((f) => {
     const known = ctx.store.file(f.path);
-    return !known || known.size !== f.size || known.mtimeMs !== f.mtimeMs;
+    if (known) return known.size !== f.size || known.mtimeMs !== f.mtimeMs;
+    const memo = skippedBefore.get(f.path);
+    if (memo && memo.size === f.size && memo.mtimeMs === f.mtimeMs) {
+      carriedSkips.push(memo);
+      return false;
+    }
+    return true;
   });
+  if (gone.length > 0 || todo.length > 0) ctx.loadAll();
+  let removedFiles = 0;
+  for (const p of gone) if (removeFile(ctx, p)) removedFiles++;
+  let touched = 0;
   const readSkips: SkipRecord[] = [];
   const timings = { walk: tWalk, read: 0, parse: 0, write: 0 };
   let changedFiles = 0;
@@ -105,12 +123,13 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
     jobs.delete(i);
     startJob(i + window);
     if (r.kind === 'skipped') {
-      readSkips.push({ path: f.path, reason: r.reason });
+      readSkips.push({ path: f.path, reason: r.reason, size: f.size, mtimeMs: f.mtimeMs } as SkipMemo);
       if (removeFile(ctx, f.path)) removedFiles++;
       continue;
     }
     if (r.kind === 'unchanged') {
       ctx.store.touchFile(f.path, r.size, r.mtimeMs);
+      touched++;
       continue;
     }
     timings.read += r.readMs;
@@ -136,8 +155,10 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
   report(i);
 
   const leftover = todo.slice(i).map((f) => f.absPath);
-  mergeSkips(ctx.store, [...skipped, ...readSkips], paths ? new Set([...files.map((f) => f.path), ...gone, ...skipped.map((s) => s.path)]) : null);
-  return { changedFiles, removedFiles, leftover, timings };
+  const skipsBefore = JSON.stringify(ctx.store.skipped);
+  mergeSkips(ctx.store, [...skipped, ...carriedSkips, ...readSkips], paths ? new Set([...files.map((f) => f.path), ...gone, ...skipped.map((s) => s.path)]) : null);
+  const catalogChanged = touched > 0 || JSON.stringify(ctx.store.skipped) !== skipsBefore;
+  return { changedFiles, removedFiles, leftover, timings, catalogChanged };
 }
 
 /** The text-index document of a chunk: its text, its symbol and container, its path. */

@@ -27,14 +27,21 @@ export class ChunkStore {
   private skippedList: SkipRecord[] = [];
   private nextId = 1;
 
-  /** Restores from a snapshot. */
-  static from(files: FileRecord[], chunks: ChunkRecord[], skipped: SkipRecord[], nextId: number): ChunkStore {
+  /** Restores the catalog from a snapshot; chunks follow with `attachChunks` when needed. */
+  static from(files: FileRecord[], skipped: SkipRecord[], nextId: number): ChunkStore {
     const store = new ChunkStore();
-    for (const c of chunks) store.putChunk(c);
     for (const f of files) store.files.set(f.path, f);
     store.skippedList = skipped;
-    store.nextId = Math.max(nextId, ...chunks.map((c) => c.id + 1), 1);
+    store.nextId = Math.max(nextId, 1);
     return store;
+  }
+
+  /** Adds the chunks of a restored catalog. */
+  attachChunks(chunks: ChunkRecord[]): void {
+    for (const c of chunks) {
+      this.putChunk(c);
+      if (c.id >= this.nextId) this.nextId = c.id + 1;
+    }
   }
 
   get fileCount(): number { return this.files.size; }

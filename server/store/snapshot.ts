@@ -13,15 +13,32 @@ import type { SkipRecord } from '../walk/types';
 import type { ChunkRecord, FileRecord } from './chunkStore';
 import { writeFileAtomic } from './indexDir';
 
-/** What a snapshot holds. */
-export interface SnapshotData {
+/** The small part of a snapshot: enough to tell what changed on disk. */
+export interface SnapshotHead {
+  generation: number;
   files: FileRecord[];
-  chunks: ChunkRecord[];
   skipped: SkipRecord[];
   nextChunkId: number;
   textIndexVersion: number;
-  textIndex: AsPlainObject;
   savedAt: string;
+  counts: { files: number; chunks: number; embedded: number };
+}
+
+/** The large part: chunk texts and the text index, loaded only when needed. */
+export interface SnapshotBody {
+  chunks: ChunkRecord[];
+  textIndex: AsPlainObject;
+}
+
+/** What `saveSnapshot` writes. Without `body`, the body of generation `bodyFrom` is reused unchanged. */
+export interface SnapshotInput {
+  files: FileRecord[];
+  skipped: SkipRecord[];
+  nextChunkId: number;
+  textIndexVersion: number;
+  embedded: number;
+  body: SnapshotBody | null;
+  bodyFrom?: number;
 }
 
 interface Manifest {
@@ -29,18 +46,20 @@ interface Manifest {
   savedAt: string;
   nextChunkId: number;
   textIndexVersion: number;
-  counts: { files: number; chunks: number };
+  counts: { files: number; chunks: number; embedded: number };
   /** sha1 of each file in the generation folder. */
   checksums: Record<string, string>;
 }
+
+const BODY_FILES = ['chunks.jsonl', 'text.json'] as const;
 
 /** Raised when a snapshot exists but cannot be trusted. */
 export class CorruptSnapshotError extends Error {}
 
 const BATCH = 2000;
 
-/** Writes a new generation and makes it current; removes older generations. */
-export async function saveSnapshot(indexDir: string, data: Omit<SnapshotData, 'savedAt'>): Promise<void> {
+/** Writes a new generation and makes it current; removes older generations. Returns the generation. */
+export async function saveSnapshot(indexDir: string, data: SnapshotInput): Promise<number> {
   const previous = currentGeneration(indexDir);
   const generation = (previous ?? 0) + 1;
   const dir = path.join(indexDir, `snap-${generation}`);
@@ -50,14 +69,28 @@ export async function saveSnapshot(indexDir: string, data: Omit<SnapshotData, 's
     const checksums: Record<string, string> = {};
     checksums['files.json'] = await writeParts(path.join(dir, 'files.json'), ['[', ...joinJson(data.files), ']']);
     checksums['skipped.json'] = await writeParts(path.join(dir, 'skipped.json'), [JSON.stringify(data.skipped)]);
-    checksums['chunks.jsonl'] = await writeParts(path.join(dir, 'chunks.jsonl'), linesJson(data.chunks));
-    const { index, ...rest } = data.textIndex as AsPlainObject & { index: unknown[] };
-    checksums['text.json'] = await writeParts(path.join(dir, 'text.json'),
-      [`{"rest":${JSON.stringify(rest)},"index":[`, ...joinJson(index), ']}']);
-    const savedAt = new Date().toISOString();
+    let chunkCount: number;
+    if (data.body) {
+      checksums['chunks.jsonl'] = await writeParts(path.join(dir, 'chunks.jsonl'), linesJson(data.body.chunks));
+      const { index, ...rest } = data.body.textIndex as AsPlainObject & { index: unknown[] };
+      checksums['text.json'] = await writeParts(path.join(dir, 'text.json'),
+        [`{"rest":${JSON.stringify(rest)},"index":[`, ...joinJson(index), ']}']);
+      chunkCount = data.body.chunks.length;
+    } else {
+      // Only the catalog changed (e.g. mtimes): the body files are immutable, so the new
+      // generation hard-links them instead of rewriting tens of megabytes.
+      if (data.bodyFrom === undefined) throw new Error('saveSnapshot needs a body or a generation to reuse it from');
+      const from = path.join(indexDir, `snap-${data.bodyFrom}`);
+      const old = readManifest(from);
+      for (const name of BODY_FILES) {
+        fs.linkSync(path.join(from, name), path.join(dir, name));
+        checksums[name] = old.checksums[name];
+      }
+      chunkCount = old.counts.chunks;
+    }
     const manifest: Manifest = {
-      generation, savedAt, nextChunkId: data.nextChunkId, textIndexVersion: data.textIndexVersion,
-      counts: { files: data.files.length, chunks: data.chunks.length }, checksums,
+      generation, savedAt: new Date().toISOString(), nextChunkId: data.nextChunkId, textIndexVersion: data.textIndexVersion,
+      counts: { files: data.files.length, chunks: chunkCount, embedded: data.embedded }, checksums,
     };
     writeFileAtomic(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   } catch (err) {
@@ -69,36 +102,56 @@ export async function saveSnapshot(indexDir: string, data: Omit<SnapshotData, 's
   for (const name of fs.readdirSync(indexDir)) {
     if (/^snap-\d+$/.test(name) && name !== `snap-${generation}`) fs.rmSync(path.join(indexDir, name), { recursive: true, force: true });
   }
+  return generation;
 }
 
-/** Loads the current generation; null when there is none; throws CorruptSnapshotError when it is damaged. */
-export function loadSnapshot(indexDir: string): SnapshotData | null {
+/**
+ * Loads the head of the current generation (null when there is none) after checking
+ * every file of the generation against its checksum, so a later body load cannot meet
+ * damage. Throws CorruptSnapshotError when anything does not match.
+ */
+export function loadSnapshotHead(indexDir: string): SnapshotHead | null {
   const generation = currentGeneration(indexDir);
   if (generation === null) return null;
   const dir = path.join(indexDir, `snap-${generation}`);
   try {
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    const read = (name: string): string => {
-      const buf = fs.readFileSync(path.join(dir, name));
-      if (sha1(buf) !== manifest.checksums[name]) throw new Error(`${name} does not match its checksum`);
-      return buf.toString('utf8');
-    };
-    const files = JSON.parse(read('files.json')) as FileRecord[];
-    const skipped = JSON.parse(read('skipped.json')) as SkipRecord[];
-    const chunksText = read('chunks.jsonl');
-    const chunks: ChunkRecord[] = [];
-    for (const line of chunksText.split('\n')) if (line) chunks.push(JSON.parse(line) as ChunkRecord);
-    const text = JSON.parse(read('text.json')) as { rest: object; index: unknown[] };
-    if (files.length !== manifest.counts.files || chunks.length !== manifest.counts.chunks) {
-      throw new Error('file or chunk count does not match the manifest');
-    }
+    const manifest = readManifest(dir);
+    for (const name of BODY_FILES) verify(dir, name, manifest);
+    const files = JSON.parse(verify(dir, 'files.json', manifest).toString('utf8')) as FileRecord[];
+    const skipped = JSON.parse(verify(dir, 'skipped.json', manifest).toString('utf8')) as SkipRecord[];
+    if (files.length !== manifest.counts.files) throw new Error('file count does not match the manifest');
     return {
-      files, chunks, skipped, nextChunkId: manifest.nextChunkId, textIndexVersion: manifest.textIndexVersion,
-      textIndex: { ...text.rest, index: text.index } as unknown as AsPlainObject, savedAt: manifest.savedAt,
+      generation, files, skipped, nextChunkId: manifest.nextChunkId, textIndexVersion: manifest.textIndexVersion,
+      savedAt: manifest.savedAt, counts: { files: manifest.counts.files, chunks: manifest.counts.chunks, embedded: manifest.counts.embedded ?? 0 },
     };
   } catch (err) {
     throw new CorruptSnapshotError(`snapshot snap-${generation} is damaged: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** Loads the body of a generation whose head was loaded. */
+export function loadSnapshotBody(indexDir: string, generation: number): SnapshotBody {
+  const dir = path.join(indexDir, `snap-${generation}`);
+  try {
+    const manifest = readManifest(dir);
+    const chunks: ChunkRecord[] = [];
+    for (const line of verify(dir, 'chunks.jsonl', manifest).toString('utf8').split('\n')) if (line) chunks.push(JSON.parse(line) as ChunkRecord);
+    if (chunks.length !== manifest.counts.chunks) throw new Error('chunk count does not match the manifest');
+    const text = JSON.parse(verify(dir, 'text.json', manifest).toString('utf8')) as { rest: object; index: unknown[] };
+    return { chunks, textIndex: { ...text.rest, index: text.index } as unknown as AsPlainObject };
+  } catch (err) {
+    throw new CorruptSnapshotError(`snapshot snap-${generation} is damaged: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function readManifest(dir: string): Manifest {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+}
+
+function verify(dir: string, name: string, manifest: Manifest): Buffer {
+  const buf = fs.readFileSync(path.join(dir, name));
+  if (sha1(buf) !== manifest.checksums[name]) throw new Error(`${name} does not match its checksum`);
+  return buf;
 }
 
 /** The saved time of the current generation without loading it (for readers checking freshness). */

@@ -78,6 +78,11 @@ export class TextIndex {
     };
   }
 
+  /** Replaces the contents with a persisted index (from `toJSON`). */
+  load(serialized: AsPlainObject): void {
+    this.ms = MiniSearch.loadJS<TextDoc>(serialized, this.options());
+  }
+
   /** Number of documents. */
   get size(): number {
     return this.ms.documentCount;

@@ -199,3 +199,32 @@ test('the watcher makes an edited file searchable without a reindex', async () =
 async function waitFor(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setImmediate(r));
 }
+
+test('after a restart, status counts come from the snapshot; a touched-but-unchanged file keeps its chunks and its new mtime is saved', async () => {
+  const ws = makeWorkspace({ ...SAMPLE, 'img.bin': Buffer.from([1, 2, 0, 3]).toString('latin1') });
+  const first = await openEngine([ws]);
+  await first.index();
+  const chunks = first.status().chunks;
+  await first.close();
+  const later = new Date(Date.now() + 60_000);
+  fs.utimesSync(path.join(ws, 'src/auth.ts'), later, later);
+  const second = await openEngine([ws], { indexDir: first.indexDir });
+  try {
+    assert.equal(second.status().chunks, chunks);
+    assert.deepEqual(second.status().skipped.binary?.examples, ['img.bin']);
+    const pass = await second.index();
+    assert.equal(pass.changedFiles, 0, 'same bytes: not re-chunked');
+    assert.equal(pass.skipped.binary, 1, 'the binary file stays recorded as skipped');
+    const saved = second.listFiles().find((f) => f.path === 'src/auth.ts')!;
+    assert.equal(Math.round(saved.mtimeMs), later.getTime());
+  } finally {
+    await second.close();
+  }
+  const third = await openEngine([ws], { indexDir: first.indexDir });
+  try {
+    assert.equal(Math.round(third.listFiles().find((f) => f.path === 'src/auth.ts')!.mtimeMs), later.getTime(), 'the new mtime was persisted');
+    assert.equal((await third.search({ query: 'verifyPassword', mode: 'keyword' })).hits[0]?.path, 'src/auth.ts');
+  } finally {
+    await third.close();
+  }
+});
