@@ -3,7 +3,7 @@
  * (import blocks, lone constants, closing braces, blank runs), while every named
  * definition that is not a small declaration keeps a chunk of its own.
  */
-import { fits, type Segment, type SegmentContext } from './segments';
+import { fits, type Segment, type SizeContext } from './segments';
 import { rowsBlank } from './lineIndex';
 
 /** Loose segments may merge with each other: glue, and small declarations. */
@@ -19,7 +19,7 @@ const sameLabel = (a: Segment, b: Segment): boolean =>
  * Pass 1 joins runs of loose segments while the run fits the limits; pass 2 folds what
  * is still tiny (or blank) into a neighbour. Coverage is kept: only adjacent segments join.
  */
-export function mergeSmall(ctx: SegmentContext, segs: Segment[], minLines: number): Segment[] {
+export function mergeSmall(ctx: SizeContext, segs: Segment[], minLines: number): Segment[] {
   const runs: Segment[] = [];
   for (const seg of segs) {
     const prev = runs[runs.length - 1];
@@ -56,7 +56,7 @@ export function mergeSmall(ctx: SegmentContext, segs: Segment[], minLines: numbe
  * The label of two loose segments joined: kept when they agree; otherwise the glue's
  * (its owner, the enclosing definition or nothing), since no one name describes both.
  */
-function labelOfRun(ctx: SegmentContext, a: Segment, b: Segment): Segment {
+function labelOfRun(ctx: SizeContext, a: Segment, b: Segment): Segment {
   if (sameLabel(a, b)) return a;
   // Blank rows say nothing, so the other side names the run.
   if (!b.def && rowsBlank(ctx.lines, b.start, b.end)) return a;

@@ -35,15 +35,22 @@ export interface Segment {
   header?: boolean;
 }
 
-/** Size limits and the language's rules. */
-export interface SegmentContext {
-  rules: LangRules;
+/** The file's lines and the size limits: all that cutting and merging need. */
+export interface SizeContext {
   lines: LineIndex;
-  /** The tree's root, to look up comments that are not member nodes. */
-  root: Node;
   maxLines: number;
   maxChars: number;
 }
+
+/** Size limits plus the syntax: the language's rules and the parsed tree. */
+export interface SegmentContext extends SizeContext {
+  rules: LangRules;
+  /** The tree's root, to look up comments that are not member nodes. */
+  root: Node;
+}
+
+/** Candidate rows to cut a segment at, each with a depth: shallower is a better cut. */
+export type Boundaries = Map<number, number>;
 
 /** Kinds whose member functions are methods. */
 const CLASS_LIKE = new Set<SymbolKind>(['class', 'struct', 'interface', 'trait', 'impl', 'enum']);
@@ -148,7 +155,7 @@ function commentsAbove(ctx: SegmentContext, start: number, floor: number): numbe
 }
 
 /** True when a segment is within both size limits. */
-export function fits(ctx: SegmentContext, start: number, end: number): boolean {
+export function fits(ctx: SizeContext, start: number, end: number): boolean {
   return end - start + 1 <= ctx.maxLines && rowsChars(ctx.lines, start, end) <= ctx.maxChars;
 }
 
@@ -179,8 +186,8 @@ export function refine(ctx: SegmentContext, segs: Segment[], depth = 0): Segment
  * Start rows of statements inside a segment, with how deep each sits: shallower
  * boundaries (top-level statements of a body) are better places to cut.
  */
-function boundaries(ctx: SegmentContext, seg: Segment): Map<number, number> {
-  const found = new Map<number, number>();
+function boundaries(seg: Segment): Boundaries {
+  const found: Boundaries = new Map();
   let budget = 20_000; // Enough for any real function; bounds work on generated code.
   const visit = (n: Node, depth: number) => {
     if (--budget < 0) return;
@@ -199,8 +206,7 @@ function boundaries(ctx: SegmentContext, seg: Segment): Map<number, number> {
  * segment's name. A window ends before the shallowest statement boundary in its last
  * two thirds; with no boundary at all it is cut at the limit.
  */
-export function windows(ctx: SegmentContext, seg: Segment): Segment[] {
-  const bounds = boundaries(ctx, seg);
+export function windows(ctx: SizeContext, seg: Segment, bounds: Boundaries = boundaries(seg)): Segment[] {
   const rows = [...bounds.keys()].sort((a, b) => a - b);
   const out: Segment[] = [];
   let start = seg.start;

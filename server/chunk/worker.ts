@@ -30,6 +30,8 @@ export const WorkerRequestSchema = z.object({
     minLines: z.number().optional(),
     windowLines: z.number().optional(),
     parseTimeoutMicros: z.number().optional(),
+    maxParseChars: z.number().optional(),
+    strategy: z.enum(['syntax', 'outline', 'lines']).optional(),
   }).optional(),
 });
 /** A request from the pool. */
