@@ -197,7 +197,7 @@ export class Engine implements EngineApi {
       this.setState(this.paused ? 'paused' : 'ready');
       if (changed) for (const l of this.indexedListeners) l({ changed: pass.changedFiles, removed: pass.removedFiles, paths: paths ?? [] });
       return {
-        files: this.store.fileCount, chunks: this.store.chunkCount, changedFiles: pass.changedFiles,
+        files: this.store.fileCount, chunks: this.pendingBody?.counts.chunks ?? this.store.chunkCount, changedFiles: pass.changedFiles,
         removedFiles: pass.removedFiles, embeddedChunks: embedded, skipped: countSkips(this.store),
         timings: {
           walk: round(pass.timings.walk), read: round(pass.timings.read), parse: round(pass.timings.parse),

@@ -214,6 +214,7 @@ test('after a restart, status counts come from the snapshot; a touched-but-uncha
     assert.deepEqual(second.status().skipped.binary?.examples, ['img.bin']);
     const pass = await second.index();
     assert.equal(pass.changedFiles, 0, 'same bytes: not re-chunked');
+    assert.equal(pass.chunks, chunks, 'the summary counts chunks still on disk');
     assert.equal(pass.skipped.binary, 1, 'the binary file stays recorded as skipped');
     const saved = second.listFiles().find((f) => f.path === 'src/auth.ts')!;
     assert.equal(Math.round(saved.mtimeMs), later.getTime());
