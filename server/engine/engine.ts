@@ -227,7 +227,7 @@ export class Engine implements EngineApi {
       this.generation = await saveSnapshot(this.indexDir, {
         files: [...this.store.allFiles()], skipped: this.store.skipped, nextChunkId: this.store.nextChunkId,
         textIndexVersion: this.pendingBody?.textIndexVersion ?? TEXT_INDEX_VERSION, embedded: this.embeddedCount(),
-        body: full ? { chunks: [...this.store.allChunks()], textIndex: this.text.toJSON() } : null,
+        body: full ? { chunks: [...this.store.allChunks()], textParts: this.text.jsonParts() } : null,
         bodyFrom: full ? undefined : this.generation!,
       });
       if (this.pendingBody) this.pendingBody = { ...this.pendingBody, generation: this.generation };

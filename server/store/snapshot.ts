@@ -37,7 +37,8 @@ export interface SnapshotInput {
   nextChunkId: number;
   textIndexVersion: number;
   embedded: number;
-  body: SnapshotBody | null;
+  /** Chunks, and the text index as JSON pieces `{"rest":{…},"index":[…]}` (see TextIndex.jsonParts). */
+  body: { chunks: ChunkRecord[]; textParts: Iterable<string> } | null;
   bodyFrom?: number;
 }
 
@@ -72,9 +73,7 @@ export async function saveSnapshot(indexDir: string, data: SnapshotInput): Promi
     let chunkCount: number;
     if (data.body) {
       checksums['chunks.jsonl'] = await writeParts(path.join(dir, 'chunks.jsonl'), linesJson(data.body.chunks));
-      const { index, ...rest } = data.body.textIndex as AsPlainObject & { index: unknown[] };
-      checksums['text.json'] = await writeParts(path.join(dir, 'text.json'),
-        [`{"rest":${JSON.stringify(rest)},"index":[`, ...joinJson(index), ']}']);
+      checksums['text.json'] = await writeParts(path.join(dir, 'text.json'), data.body.textParts);
       chunkCount = data.body.chunks.length;
     } else {
       // Only the catalog changed (e.g. mtimes): the body files are immutable, so the new

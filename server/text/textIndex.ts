@@ -46,6 +46,19 @@ const PRETOKENIZED_CODE = 1;
 /** Bumped whenever tokenization or fields change, so persisted indexes are rebuilt. */
 export const TEXT_INDEX_VERSION = 1;
 
+/** The private fields of MiniSearch 7.2 that `jsonParts` reads (see there). */
+interface MiniSearchInternals {
+  _index: Iterable<[string, Map<number, Map<number, number>>]>;
+  _documentCount: number;
+  _nextId: number;
+  _documentIds: Map<number, unknown>;
+  _fieldIds: Record<string, number>;
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _storedFields: Map<number, unknown>;
+  _dirtCount: number;
+}
+
 /** A BM25 index of chunks keyed by numeric chunk id. */
 export class TextIndex {
   private ms: MiniSearch<TextDoc>;
@@ -129,5 +142,44 @@ export class TextIndex {
   /** Plain-object form for persistence (`new TextIndex(opts, ranking, obj)` restores it). */
   toJSON(): AsPlainObject {
     return this.ms.toJSON();
+  }
+
+  /**
+   * The same content as `toJSON`, as JSON text in pieces: `{"rest":{…},"index":[…]}`,
+   * where `rest` is every field but `index`. MiniSearch's own `toJSON` copies the whole
+   * inverted index into plain objects before anything is written, which doubles the
+   * index's memory at save time; this walks MiniSearch 7.2's internal maps (the version
+   * is pinned; a test compares both forms) and emits one batch of terms at a time.
+   */
+  *jsonParts(batch = 2000): Generator<string> {
+    const ms = this.ms as unknown as MiniSearchInternals;
+    if (!(ms._index && ms._documentIds instanceof Map)) {
+      // Internals changed shape: fall back to the public API rather than write garbage.
+      const { index, ...rest } = this.ms.toJSON() as AsPlainObject & { index: unknown[] };
+      yield `{"rest":${JSON.stringify(rest)},"index":[`;
+      for (let i = 0; i < index.length; i += batch) yield (i ? ',' : '') + index.slice(i, i + batch).map((e) => JSON.stringify(e)).join(',');
+      yield ']}';
+      return;
+    }
+    const rest = {
+      documentCount: ms._documentCount, nextId: ms._nextId, documentIds: Object.fromEntries(ms._documentIds),
+      fieldIds: ms._fieldIds, fieldLength: Object.fromEntries(ms._fieldLength), averageFieldLength: ms._avgFieldLength,
+      storedFields: Object.fromEntries(ms._storedFields), dirtCount: ms._dirtCount, serializationVersion: 2,
+    };
+    yield `{"rest":${JSON.stringify(rest)},"index":[`;
+    let buf: string[] = [];
+    let first = true;
+    for (const [term, fieldIndex] of ms._index) {
+      const data: Record<string, Record<string, number>> = {};
+      for (const [fieldId, freqs] of fieldIndex) data[fieldId] = Object.fromEntries(freqs);
+      buf.push(JSON.stringify([term, data]));
+      if (buf.length >= batch) {
+        yield (first ? '' : ',') + buf.join(',');
+        first = false;
+        buf = [];
+      }
+    }
+    if (buf.length) yield (first ? '' : ',') + buf.join(',');
+    yield ']}';
   }
 }

@@ -1,0 +1,51 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { TextIndex } from '../../../server/text/textIndex';
+import { tokenize } from '../../../server/text/tokenizer';
+
+const docs = [
+  { id: 1, text: 'def parse_args(argv):\n    """Parse command line arguments."""', symbol: 'parse_args', path: 'cli/args.py' },
+  { id: 2, text: 'class HttpServer { listen(port) {} }', symbol: 'HttpServer', path: 'src/server.ts' },
+  { id: 3, text: 'function renderMarkdown(text) { return md(text); }', symbol: 'renderMarkdown', path: 'src/render.js' },
+];
+
+test('finds by identifier parts and by symbol; reports which fields matched', () => {
+  const ti = new TextIndex();
+  ti.addAll(docs);
+  const hits = ti.search('parse arguments', 10);
+  assert.equal(hits[0].id, 1);
+  assert.ok(hits[0].symbol);
+  assert.equal(ti.search('http server', 10)[0].id, 2);
+  assert.ok(ti.search('server', 10)[0].path, 'path segment matched');
+});
+
+test('pre-tokenized text ranks exactly like text tokenized here', () => {
+  const a = new TextIndex();
+  const b = new TextIndex();
+  a.addAll(docs);
+  b.addAll(docs.map((d) => ({ ...d, terms: tokenize(d.text).join(' ') })));
+  for (const q of ['parse arguments', 'render markdown text', 'listen port']) assert.deepEqual(b.search(q, 10), a.search(q, 10));
+});
+
+test('removed documents are not found; accept filters before the limit', () => {
+  const ti = new TextIndex();
+  ti.addAll(docs);
+  ti.remove(1);
+  assert.ok(ti.search('parse arguments', 10).every((h) => h.id !== 1));
+  assert.deepEqual(ti.search('text server markdown', 1, (id) => id === 3).map((h) => h.id), [3]);
+});
+
+test('the streamed JSON equals MiniSearch\'s own serialisation and restores an identical index', () => {
+  fc.assert(fc.property(fc.array(fc.string({ maxLength: 60 }), { minLength: 1, maxLength: 30 }), (texts) => {
+    const ti = new TextIndex();
+    ti.addAll(texts.map((t, i) => ({ id: i + 1, text: t, symbol: '', path: `f${i}.py` })));
+    if (texts.length > 2) ti.remove(2);
+    const parsed = JSON.parse([...ti.jsonParts(3)].join('')) as { rest: object; index: unknown[] };
+    const { index, ...rest } = ti.toJSON() as unknown as { index: unknown[] };
+    assert.deepEqual(parsed.index, JSON.parse(JSON.stringify(index)));
+    assert.deepEqual(parsed.rest, JSON.parse(JSON.stringify(rest)));
+    const restored = new TextIndex(undefined, undefined, { ...parsed.rest, index: parsed.index } as never);
+    for (const q of texts.slice(0, 3)) assert.deepEqual(restored.search(q, 5), ti.search(q, 5));
+  }), { numRuns: 50 });
+});
