@@ -54,6 +54,8 @@ export interface LaunchOptions {
   workspace?: string;
   /** User settings written before start. Workspace trust is off unless a test turns it on. */
   settings?: Record<string, unknown>;
+  /** Settings written to the workspace copy's .vscode/settings.json. */
+  workspaceSettings?: Record<string, unknown>;
   /** Name used for the log file. */
   name?: string;
 }
@@ -96,6 +98,10 @@ export async function startCodeServer(options: LaunchOptions = {}): Promise<Code
   await mkdir(join(userDataDir, 'User'), { recursive: true });
   await mkdir(extensionsDir, { recursive: true });
   await cp(options.workspace ?? join(REPO_ROOT, 'test', 'fixtures', 'e2e-workspace'), workspace, { recursive: true });
+  if (options.workspaceSettings) {
+    await mkdir(join(workspace, '.vscode'), { recursive: true });
+    await writeFile(join(workspace, '.vscode', 'settings.json'), JSON.stringify(options.workspaceSettings, null, 2));
+  }
   const settings = {
     'security.workspace.trust.enabled': false,
     'workbench.startupEditor': 'none',
@@ -104,7 +110,6 @@ export async function startCodeServer(options: LaunchOptions = {}): Promise<Code
     'extensions.autoUpdate': false,
     'extensions.autoCheckUpdates': false,
     'update.mode': 'none',
-    'chat.disableAIFeatures': true,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     ...options.settings,
   };
