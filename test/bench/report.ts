@@ -61,15 +61,17 @@ export function evaluateTargets(cosqa: CosqaResult | null, speed: SpeedResult | 
     const files = (speed.fullIndex?.summary as { files?: number } | null)?.files;
     const n = files !== undefined ? `${files} files` : `${speed.corpus.selected} files copied`;
     const kwRun = speed.keywordIndex ?? (speed.fullIndex && !embedded(speed.fullIndex) ? speed.fullIndex : null);
-    out.push(check('Keyword-searchable cold index', '≤ 15 s', kwRun && !kwRun.error ? kwRun.wallMs : null, 15_000, 'max', (v) => `${sec(v)} (${n})`, kwRun?.error ? 'failed' : 'not measured: no keyword-only run'));
+    // Wall time is what a user waits; CPU time and load are shown beside it because the bench machine is shared.
+    const ctx = (run: IndexRun | null) => (run ? ` (CPU ${run.cpuS?.toFixed(1) ?? '?'} s, load ${run.load.load1})` : '');
+    out.push(check('Keyword-searchable cold index', '≤ 15 s', kwRun && !kwRun.error ? kwRun.wallMs : null, 15_000, 'max', (v) => `${sec(v)}${ctx(kwRun)}, ${n}`, kwRun?.error ? 'failed' : 'not measured: no keyword-only run'));
     const full = speed.fullIndex && embedded(speed.fullIndex) && !speed.fullIndex.error ? speed.fullIndex.wallMs : null;
-    out.push(check('Full hybrid cold index', '≤ 60 s', full, 60_000, 'max', (v) => `${sec(v)} (${n})`, 'not measured: nothing embedded (model off)'));
-    out.push(check('No-change re-index', '≤ 3 s', speed.reindex && !speed.reindex.error ? speed.reindex.wallMs : null, 3_000, 'max', sec));
+    out.push(check('Full hybrid cold index', '≤ 60 s', full, 60_000, 'max', (v) => `${sec(v)}${ctx(speed.fullIndex)}, ${n}`, 'not measured: nothing embedded (model off)'));
+    out.push(check('No-change re-index', '≤ 3 s', speed.reindex && !speed.reindex.error ? speed.reindex.wallMs : null, 3_000, 'max', (v) => `${sec(v)}${ctx(speed.reindex)}`));
     const trials = speed.change.trials;
     const worst = trials.length && trials.every((t) => t.searchableMs !== null) ? Math.max(...trials.map((t) => t.searchableMs!)) : null;
     out.push(check('One-file change → searchable (worst of trials)', '≤ 500 ms', worst, 500, 'max', (v) => `${ms(v)} (median ${ms(speed.change.medianMs ?? NaN)}, ${trials.length} trials)`, trials.length ? 'not measured: some trials never became searchable' : 'not measured'));
     const kw = speed.latency.find((l) => l.mode === 'keyword');
-    out.push(check('Keyword query p95 (client round trip)', '≤ 50 ms', kw && kw.rtt.n ? kw.rtt.p95 : null, 50, 'max', ms));
+    out.push(check('Keyword query p95 (client round trip)', '≤ 50 ms', kw && kw.rtt.n ? kw.rtt.p95 : null, 50, 'max', (v) => `${ms(v)} (load ${kw!.load.load1})`));
     const rss = Math.max(speed.fullIndex?.peakRssKb ?? 0, speed.keywordIndex?.peakRssKb ?? 0);
     out.push(check('Peak RSS while indexing', '≤ 600 MB', rss || null, (600e6 / 1024), 'max', mb));
   }
@@ -141,6 +143,7 @@ export function renderMarkdown(r: BenchResult): string {
     lines.push(``, `### Speed and size: ${s.corpus.selected} source files from installed dependencies (${(s.corpus.bytes / 1e6).toFixed(1)} MB, evenly sampled from ${s.corpus.candidates})`, ``,
       `| Measure | Value |`, `|---|---|`);
     for (const run of [s.fullIndex, s.keywordIndex, s.reindex]) if (run) lines.push(indexRow(run));
+    lines.push(`| Index size on disk | ${s.fullIndex ? `${(s.fullIndex.indexBytes / 1e6).toFixed(1)} MB for ${(s.corpus.bytes / 1e6).toFixed(1)} MB of source (${(s.fullIndex.indexBytes / s.corpus.bytes).toFixed(2)}×)` : 'n/a'}${s.keywordIndex ? `; keyword only ${(s.keywordIndex.indexBytes / 1e6).toFixed(1)} MB` : ''} |`);
     for (const l of s.latency) {
       const eng = l.engine ? `; engine tookMs p50 ${ms(l.engine.p50)}, p95 ${ms(l.engine.p95)}` : '';
       const honest = Object.keys(l.modesReported).some((k) => k !== l.mode && k !== 'unreported') ? `; engine answered as ${JSON.stringify(l.modesReported)}` : '';
@@ -156,6 +159,7 @@ export function renderMarkdown(r: BenchResult): string {
     lines.push(`| serve | ready after ${s.serve.readyMs === null ? 'n/a' : sec(s.serve.readyMs)}; peak RSS ${mb(s.serve.peakRssKb)}${s.serve.error ? '; ' + s.serve.error.slice(0, 200).replace(/\n|\|/g, ' ') : ''} |`);
     lines.push(`| Model | ${modelLine(s.status)} |`);
     lines.push(`| Queries | ${s.queries.count} sampled (${Object.entries(s.queries.byKind).map(([k, v]) => `${v} ${k}`).join(', ')}), e.g. ${s.queries.sample.slice(0, 4).map((q) => `\`${q}\``).join(', ')} |`);
+    lines.push(``, `Stage times come from the engine's summary; stages run in a pipeline (worker threads), so they overlap and need not add up to the wall time. Latency is the client's round trip through \`conexus serve\` (JSON lines over a pipe), one request at a time.`);
   }
   return lines.join('\n') + '\n';
 }
