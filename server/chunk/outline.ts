@@ -47,7 +47,8 @@ const COMMENT = /^(\/\/|\/\*|\*|#(?![[!])|--|"""|''')/;
 const CONTINUATION = /^([}\])]|end\b|else\b|elif\b|except\b|catch\b|finally\b|rescue\b|ensure\b|\.|\?|:|&&|\|\||\+|-(?!-)|\*)/;
 // Identifiers are matched whole (lookbehind, then an atomic lookahead-and-backreference),
 // so a long word that is not followed by `(` costs linear time, not quadratic.
-const CALL = /(?<![\w$])(?=([A-Za-z_$][\w$]*))\1\s*\(/g;
+// A name right after `function`/`def`/`fn`/`func` is being defined, not called.
+const CALL = /(?<![\w$])(?<!\b(?:function\*?|def|fn|func)\s+)(?=([A-Za-z_$][\w$]*))\1\s*\(/g;
 const NEW = /\bnew\s+(?=([A-Za-z_$][\w$]*))\1/g;
 const KEYWORDS = new Set([
   'if', 'for', 'while', 'switch', 'catch', 'return', 'function', 'typeof', 'await', 'yield', 'new', 'delete', 'void',

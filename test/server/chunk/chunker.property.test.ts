@@ -38,6 +38,8 @@ const options: fc.Arbitrary<ChunkOptions> = fc.record({
   maxChars: fc.integer({ min: 20, max: 2000 }),
   minLines: fc.integer({ min: 1, max: 6 }),
   windowLines: fc.integer({ min: 1, max: 30 }),
+  strategy: fc.constantFrom('syntax' as const, 'syntax' as const, 'outline' as const, 'lines' as const),
+  maxParseChars: fc.constantFrom(256 * 1024, 200),
 });
 
 function assertExactCover(text: string, chunks: Array<{ startLine: number; endLine: number; text: string }>): void {
