@@ -77,7 +77,9 @@ export class IndexPool {
     }
     try {
       for (let i = 0; i < this.size; i++) {
-        const w = new Worker(script.source, { eval: script.eval, workerData: this.workerData });
+        // A capped heap makes the worker collect garbage early instead of growing toward
+        // V8's default limit; a worker that still runs out is replaced by in-process work.
+        const w = new Worker(script.source, { eval: script.eval, workerData: this.workerData, resourceLimits: { maxOldGenerationSizeMb: 160 } });
         w.on('message', (msg: { id: number; result?: FileJobResult; error?: string }) => {
           const p = this.pending.get(msg.id);
           if (!p) return;
