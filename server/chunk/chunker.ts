@@ -42,7 +42,7 @@ export interface ChunkOptions {
 }
 
 /** The defaults: about a screen or two of code per chunk. */
-export const DEFAULT_CHUNK_OPTIONS: Required<ChunkOptions> = {
+export const DEFAULT_CHUNK_OPTIONS: Readonly<Required<ChunkOptions>> = Object.freeze({
   maxLines: 120,
   maxChars: 6_000,
   minLines: 4,
@@ -50,7 +50,7 @@ export const DEFAULT_CHUNK_OPTIONS: Required<ChunkOptions> = {
   parseTimeoutMicros: 5_000_000,
   maxParseChars: 256 * 1024,
   strategy: 'syntax',
-};
+});
 
 /**
  * Files whose average line is longer than this (and that are big) are minified or
@@ -77,7 +77,7 @@ export function chunkFileSync(input: ChunkInput, opts?: ChunkOptions): Chunk[] |
 }
 
 function resolve(opts?: ChunkOptions): Required<ChunkOptions> {
-  const o = { ...DEFAULT_CHUNK_OPTIONS, ...opts };
+  const o: Required<ChunkOptions> = { ...DEFAULT_CHUNK_OPTIONS, ...opts };
   o.maxLines = Math.max(1, Math.floor(o.maxLines));
   o.maxChars = Math.max(1, Math.floor(o.maxChars));
   o.minLines = Math.max(1, Math.floor(o.minLines));

@@ -47,3 +47,21 @@ test('a grammar folder without grammars means line chunks and one warning that s
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a parse that runs out of time is cut by outline, and the parser recovers for the next file', async () => {
+  const debug: string[] = [];
+  configureGrammars({ logger: { ...silentLogger, debug: (m: string) => { debug.push(m); } } });
+  try {
+    const big = Array.from({ length: 3000 }, (_, i) => `function f${i}(a) {\n  return g(a + ${i});\n}`).join('\n');
+    const slow = await chunkFile({ path: 'slow.js', text: big, language: 'javascript' }, { parseTimeoutMicros: 1, minLines: 1 });
+    assert.ok(debug.some((m) => m.includes('slow.js') && /timed out/.test(m)), 'the fallback is logged');
+    assert.equal(slow.map((c) => c.text).join('\n'), big);
+    assert.equal(slow.find((c) => c.symbol === 'f10')?.kind, 'function', 'outline still names definitions');
+
+    const text = 'class A {\n  m() {\n    return 1;\n  }\n}\n';
+    const after = await chunkFile({ path: 'a.js', text, language: 'javascript' }, { maxLines: 2, minLines: 1 });
+    assert.ok(after.some((c) => c.symbol === 'm' && c.container === 'A'), 'syntax chunking works again');
+  } finally {
+    configureGrammars({ logger: silentLogger });
+  }
+});
