@@ -148,7 +148,7 @@ export function renderMarkdown(r: BenchResult): string {
       const eng = l.engine ? `; engine tookMs p50 ${ms(l.engine.p50)}, p95 ${ms(l.engine.p95)}` : '';
       const honest = Object.keys(l.modesReported).some((k) => k !== l.mode && k !== 'unreported') ? `; engine answered as ${JSON.stringify(l.modesReported)}` : '';
       const kinds = Object.entries(l.byKind).map(([k, v]) => `${k} ${ms(v.p50)}/${ms(v.p95)}`).join(', ');
-      lines.push(`| ${l.mode} query latency (${l.rtt.n} queries via serve) | p50 ${ms(l.rtt.p50)}, p95 ${ms(l.rtt.p95)}, max ${ms(l.rtt.max)}${eng}; p50/p95 by kind: ${kinds}; ${l.emptyResults} empty, ${l.errors} errors${honest}; load ${l.load.load1} |`);
+      lines.push(`| ${l.mode} query latency (${l.rtt.n} queries via serve) | p50 ${ms(l.rtt.p50)}, p95 ${ms(l.rtt.p95)}, max ${ms(l.rtt.max)}${eng}; p50/p95 by kind: ${kinds}; ${l.emptyResults} empty${l.emptyQueries?.length ? ` (${l.emptyQueries.map((q) => `\`${q}\``).join(', ')})` : ''}, ${l.errors} errors${honest}; identifier queries whose top hit contains the identifier: ${l.identifierTop1?.exact ?? '?'}/${l.identifierTop1?.of ?? '?'}; load ${l.load.load1} |`);
     }
     if (s.rg) {
       lines.push(s.rg.error ? `| ripgrep, same queries | ${s.rg.error} |` :

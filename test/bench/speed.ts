@@ -38,12 +38,19 @@ export interface ModeLatency {
   /** The engine's own `tookMs`, when it reports one. */
   engine: Stats | null;
   emptyResults: number;
+  /** The first few queries that returned nothing (each was sampled from the corpus, so has matches). */
+  emptyQueries: string[];
   errors: number;
   modesReported: Record<string, number>;
   /** Round-trip p50/p95 per query kind, to show which searches are slow. */
   byKind: Record<string, { n: number; p50: number; p95: number }>;
   /** The slowest queries by engine time (or round trip), for the lead to reproduce. */
   slowest: Array<{ query: string; kind: string; rttMs: number; tookMs: number | null; hits: number }>;
+  /**
+   * Identifier queries whose first hit's snippet contains the identifier verbatim: a
+   * cheap "wrong hit" check (every sampled identifier exists in at least two files).
+   */
+  identifierTop1: { exact: number; of: number; misses: Array<{ query: string; top: string | null }> };
   load: LoadSnapshot;
 }
 
@@ -172,15 +179,21 @@ async function serveMeasurements(cli: CliCommandLine, ws: string, indexDir: stri
       log(`speed: ${queries.length} queries through serve, mode ${mode}…`);
       const rtt: number[] = [];
       const took: number[] = [];
-      const lat: ModeLatency = { mode, rtt: latencyStats([]), engine: null, emptyResults: 0, errors: 0, modesReported: {}, byKind: {}, slowest: [], load: loadSnapshot() };
+      const lat: ModeLatency = { mode, rtt: latencyStats([]), engine: null, emptyResults: 0, emptyQueries: [], errors: 0, modesReported: {}, byKind: {}, slowest: [], identifierTop1: { exact: 0, of: 0, misses: [] }, load: loadSnapshot() };
       const perQuery: ModeLatency['slowest'] = [];
       for (const q of queries) {
         const { reply, rttMs } = await serve.search(q.query, 10, mode);
         if (reply.error !== undefined || !Array.isArray(reply.hits)) { lat.errors++; continue; }
         perQuery.push({ query: q.query, kind: q.kind, rttMs, tookMs: typeof reply.tookMs === 'number' ? reply.tookMs : null, hits: reply.hits.length });
         rtt.push(rttMs);
+        if (q.kind === 'identifier') {
+          const top = reply.hits[0] as { path: string; snippet?: string; startLine?: number } | undefined;
+          lat.identifierTop1.of++;
+          if (top?.snippet?.includes(q.query)) lat.identifierTop1.exact++;
+          else if (lat.identifierTop1.misses.length < 5) lat.identifierTop1.misses.push({ query: q.query, top: top ? `${top.path}:${top.startLine ?? '?'}` : null });
+        }
         if (typeof reply.tookMs === 'number') took.push(reply.tookMs);
-        if (reply.hits.length === 0) lat.emptyResults++;
+        if (reply.hits.length === 0 && lat.emptyResults++ < 5) lat.emptyQueries.push(q.query);
         const m = typeof reply.mode === 'string' ? reply.mode : 'unreported';
         lat.modesReported[m] = (lat.modesReported[m] ?? 0) + 1;
       }
