@@ -124,6 +124,9 @@ async function runVsce(staging: string, packageDirs: string[], out: string): Pro
       target: TARGET.vsce,
       dependencies: true,
       allowMissingRepository: true,
+      // The README links to repository files (ARCHITECTURE.md) that do not ship; with no
+      // public repository URL vsce cannot make them absolute and would refuse to package.
+      rewriteRelativeLinks: false,
       skipLicense: !existsSync(join(staging, 'LICENSE')) && !existsSync(join(staging, 'LICENSE.md')),
     });
   } finally {
