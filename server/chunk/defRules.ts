@@ -124,6 +124,10 @@ const jsRules: Record<string, Rule> = {
   type_alias_declaration: named('type', { body: false, weak: true }),
   enum_declaration: named('enum'),
   internal_module: named('namespace'),
+  // Only reached through `export default …` (expressions are otherwise wrapped in statements).
+  function_expression: named('function', { fallback: 'default' }),
+  arrow_function: (node) => ({ name: 'default', kind: 'function', body: field(node, 'body') }),
+  class: named('class', { fallback: 'default' }),
   module: (node) => {
     const name = text(field(node, 'name'));
     return name ? { name: name.replace(/^['"]|['"]$/g, ''), kind: 'module', body: field(node, 'body') } : null;
