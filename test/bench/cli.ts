@@ -15,6 +15,18 @@ export interface CliCommandLine {
   cmd: string;
   args: string[];
   cwd: string;
+  /**
+   * Options for every command that opens an index (e.g. `--model DIR`), placed right
+   * after the subcommand so a later, per-call value (`--model none`) still wins.
+   */
+  engineArgs?: string[];
+}
+
+/** The full argument list for one subcommand call. */
+function argvFor(cli: CliCommandLine, args: string[]): string[] {
+  const [sub, ...rest] = args;
+  const extra = rest.includes('--help') ? [] : (cli.engineArgs ?? []);
+  return [...cli.args, sub, ...extra, ...rest];
 }
 
 /** What one finished CLI process produced. */
@@ -127,8 +139,8 @@ export function runCli(cli: CliCommandLine, args: string[], opts: { timeoutMs: n
     const timeDir = opts.measure && existsSync(GNU_TIME) ? mkdtempSync(join(tmpdir(), 'conexus-time-')) : null;
     const timeFile = timeDir ? join(timeDir, 'time.txt') : '';
     const [cmd, argv] = timeDir
-      ? [GNU_TIME, ['-f', '%U %S %M', '-o', timeFile, cli.cmd, ...cli.args, ...args]]
-      : [cli.cmd, [...cli.args, ...args]];
+      ? [GNU_TIME, ['-f', '%U %S %M', '-o', timeFile, cli.cmd, ...argvFor(cli, args)]]
+      : [cli.cmd, argvFor(cli, args)];
     // A process group of its own, so a timeout kills the CLI and not only GNU time.
     const child = spawn(cmd, argv, { cwd: cli.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const sampler = new RssSampler(child.pid!);
@@ -240,7 +252,7 @@ export class ServeSession {
   }
 
   static start(cli: CliCommandLine, args: string[], echo = 'serve'): ServeSession {
-    const child = spawn(cli.cmd, [...cli.args, 'serve', ...args], { cwd: cli.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cli.cmd, argvFor(cli, ['serve', ...args]), { cwd: cli.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     return new ServeSession(child, echo);
   }
 

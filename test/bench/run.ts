@@ -12,6 +12,8 @@
  *   --cli built|dev|fake      bundled CLI (built first), tsx on the sources, or the
  *                             harness's own stand-in (test/bench/fakeCli.ts)
  *   --no-build                do not run the esbuild build before using the bundle
+ *   --model M                 passed to every CLI call that opens an index (a model
+ *                             folder or id, or "none"); default: the engine's default
  *   --keep                    keep the temporary workspaces and indexes
  *   --out DIR                 where latest.{json,md} go (default test/bench/results)
  */
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     'max-files': { type: 'string', default: '10000' },
     cli: { type: 'string', default: 'built' },
     'no-build': { type: 'boolean', default: false },
+    model: { type: 'string' },
     keep: { type: 'boolean', default: false },
     out: { type: 'string', default: join(here, 'results') },
   },
@@ -86,6 +89,7 @@ async function main(): Promise<void> {
   const started = new Date();
   const startLoad = loadSnapshot();
   const cli = chooseCli();
+  if (values.model !== undefined) cli.engineArgs = ['--model', values.model];
   const machine = machineInfo(repo);
   log(`machine: ${machine.cores} cores, load ${startLoad.load1}/${startLoad.load5}/${startLoad.load15}, commit ${machine.commit}, CLI ${[cli.cmd, ...cli.args].join(' ')}`);
   const workDir = mkdtempSync(join(tmpdir(), 'conexus-bench-'));
@@ -111,7 +115,7 @@ async function main(): Promise<void> {
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
     wallSeconds: (finished.getTime() - started.getTime()) / 1000,
-    cli: [values.cli, ...cli.args.slice(-1).map((a) => a.replace(repo + '/', ''))].join(': '),
+    cli: [values.cli, ...cli.args.slice(-1).map((a) => a.replace(repo + '/', ''))].join(': ') + (values.model !== undefined ? ` --model ${values.model}` : ''),
     machine,
     load: { start: startLoad, end: loadSnapshot() },
     cosqa,
