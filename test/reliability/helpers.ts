@@ -104,6 +104,22 @@ export async function freshFingerprint(roots: string[], temp: TempDirs, settings
 }
 
 /**
+ * Asserts two fingerprints are equal, failing with a short list of the paths that
+ * differ (missing, extra, other content) instead of a diff of thousands of hashes.
+ */
+export function assertSameIndex(actual: IndexPrint, expected: IndexPrint, what = 'the index'): void {
+  const problems: string[] = [];
+  for (const p of Object.keys(expected.files)) {
+    if (!(p in actual.files)) problems.push(`missing ${JSON.stringify(p)}`);
+    else if (actual.files[p] !== expected.files[p]) problems.push(`stale content ${JSON.stringify(p)}`);
+    else if (JSON.stringify(actual.chunks[p]) !== JSON.stringify(expected.chunks[p])) problems.push(`other chunks ${JSON.stringify(p)}`);
+  }
+  for (const p of Object.keys(actual.files)) if (!(p in expected.files)) problems.push(`extra ${JSON.stringify(p)}`);
+  for (const p of Object.keys(actual.chunks)) if (!(p in actual.files)) problems.push(`chunks without a file ${JSON.stringify(p)}`);
+  assert.ok(problems.length === 0, `${what} differs from a fresh index (${problems.length}): ${problems.slice(0, 12).join(', ')}`);
+}
+
+/**
  * Asserts the index is internally consistent: unique file paths, unique chunk ids,
  * every chunk belongs to a catalog file, and no file holds the same chunk twice.
  */
