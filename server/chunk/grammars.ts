@@ -87,6 +87,10 @@ function initRuntime(): Promise<void> {
       // Emscripten would print to stdout, which may carry the worker's protocol.
       print: (msg: string) => logger.debug(`conexus chunk: tree-sitter: ${msg}`),
       printErr: (msg: string) => logger.debug(`conexus chunk: tree-sitter: ${msg}`),
+    }).catch((error: unknown) => {
+      // Forget the failure so a corrected runtimeDir can be tried without a restart.
+      runtime = null;
+      throw new Error(`the tree-sitter runtime did not start from ${dir}`, { cause: error });
     });
   }
   return runtime;
