@@ -232,7 +232,7 @@ export class ServeSession {
   readonly events: Array<{ at: number; msg: ServeReply }> = [];
   readonly sampler: RssSampler;
   private readonly pending = new Map<number, (r: ServeReply) => void>();
-  private readonly eventWaiters: Array<{ test: (m: ServeReply) => boolean; resolve: (m: ServeReply) => void }> = [];
+  private readonly eventWaiters: Array<{ test: (m: ServeReply) => boolean; resolve: (m: ServeReply | null) => void }> = [];
   private nextId = 1;
   private readonly err = tailKeeper(4000);
   private exited: string | null = null;
@@ -248,6 +248,8 @@ export class ServeSession {
       this.exited = `exited with ${signal ?? code}`;
       for (const resolve of this.pending.values()) resolve({ error: this.exited });
       this.pending.clear();
+      // Nobody will send the awaited event now: release the waiters instead of letting them time out.
+      for (const w of this.eventWaiters.splice(0)) w.resolve(null);
     });
   }
 
@@ -303,14 +305,15 @@ export class ServeSession {
   waitForEvent(test: (m: ServeReply) => boolean, timeoutMs: number, since = 0): Promise<ServeReply | null> {
     const seen = this.events.find((e) => e.at >= since && test(e.msg));
     if (seen) return Promise.resolve(seen.msg);
+    if (this.exited) return Promise.resolve(null);
     return new Promise((resolve) => {
       const waiter = { test, resolve: (m: ServeReply | null) => { clearTimeout(timer); resolve(m); } };
       const timer = setTimeout(() => {
-        const i = this.eventWaiters.indexOf(waiter as never);
+        const i = this.eventWaiters.indexOf(waiter);
         if (i >= 0) this.eventWaiters.splice(i, 1);
         resolve(null);
       }, timeoutMs);
-      this.eventWaiters.push(waiter as never);
+      this.eventWaiters.push(waiter);
     });
   }
 
