@@ -60,6 +60,8 @@ export function quickInput(page: Page): Locator {
  */
 export async function runCommand(page: Page, title: string): Promise<void> {
   const input = quickInput(page).locator('input');
+  // A quick pick that is still open (or still closing after a pick) would take the F1.
+  await dismissQuickInput(page);
   // F1 can be swallowed while focus is inside a webview iframe: focus the workbench first.
   await page.locator('.monaco-workbench').focus().catch(() => {});
   await page.keyboard.press('F1');
@@ -87,6 +89,7 @@ export async function quickItems(page: Page): Promise<string[]> {
 /** Closes whatever quick input is open. */
 export async function dismissQuickInput(page: Page): Promise<void> {
   if (await quickInput(page).isVisible()) {
+    // It may be closing on its own already, in which case Escape reaches the editor, harmlessly.
     await page.keyboard.press('Escape');
     await quickInput(page).waitFor({ state: 'hidden' });
   }
