@@ -117,6 +117,9 @@ async function runVsce(staging: string, packageDirs: string[], out: string): Pro
   const vsce = require('@vscode/vsce/out/package.js') as { packageCommand(o: Record<string, unknown>): Promise<void> };
   const original = npm.getDependencies;
   npm.getDependencies = async (cwd: string) => [cwd, ...packageDirs.map((d) => join(staging, d))];
+  // vsce prints its file tree with console.log; keep stdout for the .vsix path alone.
+  const log = console.log;
+  console.log = console.error;
   try {
     await vsce.packageCommand({
       cwd: staging,
@@ -131,6 +134,7 @@ async function runVsce(staging: string, packageDirs: string[], out: string): Pro
     });
   } finally {
     npm.getDependencies = original;
+    console.log = log;
   }
 }
 
