@@ -66,7 +66,7 @@ export class FileIndex {
     // Overlapping chunks would count shared lines twice; the stored chunks do not overlap
     // by contract, and a few duplicated lines would only nudge term frequencies.
     for (const c of chunks) {
-      for (const t of tokenize(c.text)) bump(t, 1);
+      for (const [t, n] of chunkTerms(c)) bump(t, n);
       if (c.symbol) {
         const def = { path, name: c.symbol, kind: c.kind, container: c.container, startLine: c.startLine, endLine: c.endLine };
         defs.push(def);
@@ -134,6 +134,24 @@ export class FileIndex {
 /** Splits a path into lower-case identifier parts (for path-name matching). */
 export function pathParts(path: string): string[] {
   return path.split('/').flatMap((s) => identifierParts(s.replace(/\.[^.]*$/, '')));
+}
+
+/** Term counts per chunk hash: rebuilding after an incremental update re-tokenizes only new chunks. */
+const termsByHash = new Map<string, Array<[string, number]>>();
+const TERMS_CACHE_LIMIT = 400_000;
+
+function chunkTerms(c: StoredChunk): Array<[string, number]> {
+  const key = c.hash ? `${c.hash}:${c.text.length}` : '';
+  const hit = key ? termsByHash.get(key) : undefined;
+  if (hit) return hit;
+  const counts = new Map<string, number>();
+  for (const t of tokenize(c.text)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const out = [...counts];
+  if (key) {
+    if (termsByHash.size >= TERMS_CACHE_LIMIT) termsByHash.clear();
+    termsByHash.set(key, out);
+  }
+  return out;
 }
 
 const cache = new WeakMap<object, { key: string; index: FileIndex }>();

@@ -61,8 +61,24 @@ const FRAME_RES: Array<{ re: RegExp; path: number; line: number; fn: number | nu
 /** Words that look like file extensions but are not (version numbers, prose abbreviations). */
 const NOT_EXT = /^(e|g|i|x|y|z|0|com|org|net|io|etc|eg|ie|vs)$/i;
 
+/** Memo of identifier splits: a codebase's vocabulary is small next to its text. */
+const partsMemo = new Map<string, string[]>();
+const MEMO_LIMIT = 500_000;
+const NO_PARTS: string[] = [];
+
 /** Splits an identifier into lower-case parts: `parseHTTPHeader_v2` → parse, http, header, v2. */
 export function identifierParts(id: string): string[] {
+  // A plain lower-case word has no parts; most words are, so skip the regexes.
+  if (/^[a-z]+$/.test(id)) return [id];
+  const hit = partsMemo.get(id);
+  if (hit) return hit;
+  if (partsMemo.size >= MEMO_LIMIT) partsMemo.clear();
+  const parts = splitIdentifier(id);
+  partsMemo.set(id, parts.length ? parts : NO_PARTS);
+  return parts;
+}
+
+function splitIdentifier(id: string): string[] {
   return id
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
