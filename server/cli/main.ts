@@ -9,13 +9,15 @@ import { ConexusError, ErrorCode } from '../../protocol/errors';
 import { stderrLogger } from '../engine/logger';
 import type { CliCommand } from './command';
 import { indexCommand } from './commands/indexCmd';
+import { locateCommand } from './commands/locate';
+import { mcpCommand } from './commands/mcp';
 import { searchCommand } from './commands/searchCmd';
 import { serveCommand } from './commands/serveCmd';
 import { startCommand } from './commands/startCmd';
 import { statusCommand } from './commands/statusCmd';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: CliCommand[] = [startCommand, indexCommand, searchCommand, statusCommand, serveCommand];
+export const COMMANDS: CliCommand[] = [startCommand, indexCommand, searchCommand, statusCommand, serveCommand, mcpCommand, locateCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
