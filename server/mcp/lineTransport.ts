@@ -46,6 +46,11 @@ export class LineTransport implements Transport {
     this.maxLineBytes = opts.maxLineBytes ?? MAX_LINE_BYTES;
   }
 
+  /** Bytes held for the line being read (never more than the cap). */
+  get bufferedBytes(): number {
+    return this.size;
+  }
+
   async start(): Promise<void> {
     this.input.on('data', this.onData);
     this.input.on('end', this.onEnd);
