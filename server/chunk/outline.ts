@@ -105,6 +105,10 @@ export function chunkOutline(ctx: SizeContext, minLines: number): Segment[] {
       Object.assign(prev, named, { def: true });
       continue;
     }
+    if (commentOnly && isCommentRun(rows, start, end)) {
+      prev.end = end; // consecutive comment and decorator lines form one leading run
+      continue;
+    }
     segs.push({ start, end, symbol: null, kind: null, container: null, def: false, weak: false, nodes: [], body: null, ...named, ...(named ? { def: true } : {}) });
   }
   const cut: Segment[] = [];
@@ -115,8 +119,11 @@ export function chunkOutline(ctx: SizeContext, minLines: number): Segment[] {
   return mergeSmall(ctx, cut, minLines);
 }
 
+/** Comments, decorators and attributes: lines that belong to the statement below them. */
+const LEADING = /^(\/\/|\/\*|\*|#(?!!)|--|"""|'''|@)/;
+
 function isCommentRun(rows: RowShape[], start: number, end: number): boolean {
-  for (let r = start; r <= end; r++) if (rows[r].indent < 0 || !COMMENT.test(rows[r].first)) return false;
+  for (let r = start; r <= end; r++) if (rows[r].indent < 0 || !LEADING.test(rows[r].first)) return false;
   return true;
 }
 

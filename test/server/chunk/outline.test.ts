@@ -64,3 +64,11 @@ test('files over maxParseChars are cut by outline without parsing', async () => 
   assert.deepEqual(chunks[7].calls, ['g']);
   assert.equal(chunks[7].symbol, 'f7');
 });
+
+test('outline keeps comments and decorators above a definition with it', async () => {
+  const text = 'import os\n\n# Loads.\n@cache\n@other(1)\ndef load(p):\n    return open(p)\n';
+  const chunks = await outline(text, 'python', { minLines: 1 });
+  const load = chunks.find((c) => c.symbol === 'load')!;
+  assert.equal(load.startLine, 3);
+  assert.equal(load.endLine, 7);
+});
