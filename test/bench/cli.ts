@@ -71,6 +71,21 @@ function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   }
 }
 
+/**
+ * CPU milliseconds (user + system, all threads) a live process has used so far, from
+ * /proc/<pid>/stat; null when it is gone. Clock ticks are 1/100 s on Linux.
+ */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null; // Process exited.
+  }
+}
+
 /** The pid and its descendants, found through /proc/<pid>/task/<tid>/children. */
 function processTree(root: number): number[] {
   const out: number[] = [];

@@ -6,7 +6,7 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { lastJson, runCli, ServeSession, type CliCommandLine } from './cli';
+import { lastJson, processCpuMs, runCli, ServeSession, type CliCommandLine } from './cli';
 import { buildCorpus, sampleQueries, type CorpusFile, type SampledQuery } from './corpus';
 import { dirBytes, loadSnapshot, log, type LoadSnapshot } from './machine';
 import { latencyStats, percentile } from './metrics';
@@ -37,6 +37,8 @@ export interface ModeLatency {
   rtt: Stats;
   /** The engine's own `tookMs`, when it reports one. */
   engine: Stats | null;
+  /** CPU the serve process spent per query (mean over the run): less distorted by machine load than wall time. */
+  cpuMsPerQuery: number | null;
   emptyResults: number;
   /** The first few queries that returned nothing (each was sampled from the corpus, so has matches). */
   emptyQueries: string[];
@@ -179,8 +181,9 @@ async function serveMeasurements(cli: CliCommandLine, ws: string, indexDir: stri
       log(`speed: ${queries.length} queries through serve, mode ${mode}…`);
       const rtt: number[] = [];
       const took: number[] = [];
-      const lat: ModeLatency = { mode, rtt: latencyStats([]), engine: null, emptyResults: 0, emptyQueries: [], errors: 0, modesReported: {}, byKind: {}, slowest: [], identifierTop1: { exact: 0, of: 0, misses: [] }, load: loadSnapshot() };
+      const lat: ModeLatency = { mode, rtt: latencyStats([]), engine: null, cpuMsPerQuery: null, emptyResults: 0, emptyQueries: [], errors: 0, modesReported: {}, byKind: {}, slowest: [], identifierTop1: { exact: 0, of: 0, misses: [] }, load: loadSnapshot() };
       const perQuery: ModeLatency['slowest'] = [];
+      const cpuBefore = processCpuMs(serve.pid);
       for (const q of queries) {
         const { reply, rttMs } = await serve.search(q.query, 10, mode);
         if (reply.error !== undefined || !Array.isArray(reply.hits)) { lat.errors++; continue; }
@@ -198,6 +201,8 @@ async function serveMeasurements(cli: CliCommandLine, ws: string, indexDir: stri
         lat.modesReported[m] = (lat.modesReported[m] ?? 0) + 1;
       }
       lat.rtt = latencyStats(rtt);
+      const cpuAfter = processCpuMs(serve.pid);
+      if (cpuBefore !== null && cpuAfter !== null && perQuery.length > 0) lat.cpuMsPerQuery = (cpuAfter - cpuBefore) / perQuery.length;
       for (const kind of new Set(perQuery.map((p) => p.kind))) {
         const xs = perQuery.filter((p) => p.kind === kind).map((p) => p.rttMs);
         lat.byKind[kind] = { n: xs.length, p50: percentile(xs, 50), p95: percentile(xs, 95) };
