@@ -39,7 +39,7 @@ type EntryKind = 'file' | 'dir' | 'other';
 interface WatchedDir {
   root: Root;
   handle: fs.FSWatcher;
-  /** Inode of the folder, to notice a folder deleted and re-created under the same name. */
+  /** Inode of the folder, to notice a folder deleted and re-created under the same name (-1 until known). */
   ino: number;
   /** What the watcher knows is in the folder, so a deleted folder can report its files. */
   entries: Map<string, EntryKind>;
@@ -108,26 +108,24 @@ export class WorkspaceWatcher {
     let watched = this.dirs.get(dir);
     if (!watched) {
       let handle: fs.FSWatcher;
-      let ino: number;
       try {
-        handle = this.watchFn(dir, (_event, filename) => this.onEvent(dir, filename));
+        handle = this.watchFn(dir, (event, filename) => this.onEvent(dir, event, filename));
       } catch (err) {
         this.watchFailed(dir, err);
         return [];
       }
+      // Registered before any await, so that concurrent events for the same new folder
+      // share this watch instead of each opening (and leaking) their own.
+      watched = { root, handle, ino: -1, entries: new Map() };
+      this.dirs.set(dir, watched);
       handle.on('error', (err) => this.watchFailed(dir, err));
       try {
-        ino = (await fs.promises.stat(dir)).ino;
+        watched.ino = (await fs.promises.stat(dir)).ino;
       } catch {
-        handle.close();
+        this.unwatchTree(dir, false);
         return [];
       }
-      if (this.closed) {
-        handle.close();
-        return [];
-      }
-      watched = { root, handle, ino, entries: new Map() };
-      this.dirs.set(dir, watched);
+      if (this.closed) return [];
     }
     let entries: fs.Dirent[];
     try {
@@ -149,7 +147,7 @@ export class WorkspaceWatcher {
     return subdirs;
   }
 
-  private onEvent(dir: string, filename: string | Buffer | null): void {
+  private onEvent(dir: string, event: string, filename: string | Buffer | null): void {
     if (this.closed) return;
     const watched = this.dirs.get(dir);
     if (!watched) return;
@@ -166,6 +164,28 @@ export class WorkspaceWatcher {
       void this.refreshRules(watched.root).catch((err) => this.opts.logger.error('Refreshing watched folders failed', err));
     }
     void this.classify(watched, dir, name, abs).catch((err) => this.opts.logger.error(`Watcher could not handle a change to ${abs}`, err));
+    // inotify names the folder itself when the folder is deleted or moved, and its watch
+    // is dead from then on. If a new folder took its place (possibly with the same inode
+    // number), only a fresh watch sees it; so watch it again and report what is there.
+    if (event === 'rename' && name === path.basename(dir)) {
+      void this.rewatch(watched.root, dir).catch((err) => this.opts.logger.error(`Watcher could not re-watch ${dir}`, err));
+    }
+  }
+
+  /** Replaces the watches of a folder that may have been deleted or replaced. */
+  private async rewatch(root: Root, dir: string): Promise<void> {
+    this.unwatchTree(dir, true);
+    let isDir = false;
+    try {
+      isDir = (await fs.promises.lstat(dir)).isDirectory();
+    } catch {
+      isDir = false;
+    }
+    if (this.closed || !isDir || this.dirs.has(dir)) return;
+    if (dir !== root.absPath && this.rules(root).isExcluded(dir, true)) return;
+    const parent = this.dirs.get(path.dirname(dir));
+    // Without a watched parent the folder was moved away or deleted; the parent's event covers it.
+    if (dir === root.absPath || parent) await this.addTree(root, dir, true);
   }
 
   /** Decides what an event on `abs` means by looking at what is there now. */
@@ -188,7 +208,8 @@ export class WorkspaceWatcher {
     const now: EntryKind = st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
     watched.entries.set(name, now);
     // A folder replaced by a file, or deleted and re-created (its old watch is dead).
-    if (before === 'dir' && (now !== 'dir' || this.dirs.get(abs)?.ino !== st.ino)) this.unwatchTree(abs, true);
+    const old = this.dirs.get(abs);
+    if (before === 'dir' && (now !== 'dir' || (old && old.ino !== -1 && old.ino !== st.ino))) this.unwatchTree(abs, true);
     if (before === 'file' && now !== 'file') this.batcher.removed(abs);
     if (now === 'file') {
       if (rules.isExcluded(abs, false) !== 'ignored') this.batcher.changed(abs);

@@ -149,6 +149,23 @@ test('invalidate reloads a changed ignore file without a walk', () => {
   }
 });
 
+test('nested ignore files in folders with glob characters in their names', () => {
+  const dirs = ['app/[id]', 'my dir', '#hash', '!bang', 'a*b'];
+  const tree = makeTree(Object.fromEntries(dirs.map((d) => [`${d}/.gitignore`, 'private.txt\n/anchored.txt\n'])));
+  try {
+    const r = rulesFor(tree);
+    for (const d of dirs) {
+      assert.equal(r.isExcluded(tree.abs(`${d}/sub/private.txt`), false), 'ignored', d);
+      assert.equal(r.isExcluded(tree.abs(`${d}/anchored.txt`), false), 'ignored', d);
+      assert.equal(r.isExcluded(tree.abs(`${d}/other.txt`), false), false, d);
+    }
+    assert.equal(r.isExcluded(tree.abs('app/i/private.txt'), false), false, '[id] is a folder name, not a character class');
+    assert.equal(r.isExcluded(tree.abs('axb/private.txt'), false), false, 'a*b is a folder name, not a wildcard');
+  } finally {
+    tree.cleanup();
+  }
+});
+
 test('rewritePatterns keeps comments out and anchors nested patterns', () => {
   assert.deepEqual(rewritePatterns('# c\n\nfoo\n/bar\nbaz/\n!q\na/b\n', 'd/e'), [
     'd/e/**/foo', 'd/e/bar', 'd/e/**/baz/', '!d/e/**/q', 'd/e/a/b',

@@ -10,6 +10,9 @@ import type { Root } from '../../../server/walk/types';
 import { WorkspaceWatcher, type WatchFn } from '../../../server/walk/watcher';
 import { makeTree, type TmpTree } from './tmpTree';
 
+/** Every test waits for events; a missing event fails the test instead of hanging the suite. */
+const TIMEOUT = { timeout: 30_000 };
+
 /** A started watcher plus a way to await the batch that satisfies a condition. */
 async function watch(tree: TmpTree, opts: { debounceMs?: number; logger?: Logger; watch?: WatchFn } = {}) {
   const root: Root = { absPath: tree.dir, name: 'ws' };
@@ -29,7 +32,7 @@ async function watch(tree: TmpTree, opts: { debounceMs?: number; logger?: Logger
   return { watcher, rules, batches, changed, removed, waitFor };
 }
 
-test('a burst of 2,000 file writes arrives in a few batches', { timeout: 60_000 }, async () => {
+test('a burst of 2,000 file writes arrives in a few batches', TIMEOUT, async () => {
   const tree = makeTree({ 'src/keep.ts': 'k', 'src/a': null, 'src/b': null });
   const w = await watch(tree, { debounceMs: 200 });
   try {
@@ -48,7 +51,7 @@ test('a burst of 2,000 file writes arrives in a few batches', { timeout: 60_000 
   }
 });
 
-test('excluded folders are never watched and their changes never reported', async () => {
+test('excluded folders are never watched and their changes never reported', TIMEOUT, async () => {
   const tree = makeTree({ 'src/a.ts': 'a', 'node_modules/pkg/sub/index.js': 'x', '.git/objects/ab': null, 'dist/out.js': 'o', 'logs/x': null, '.gitignore': 'logs/\n*.tmp\n' });
   const w = await watch(tree);
   try {
@@ -65,7 +68,7 @@ test('excluded folders are never watched and their changes never reported', asyn
   }
 });
 
-test('deleted files and folders are reported file by file; new folders report their files', async () => {
+test('deleted files and folders are reported file by file; new folders report their files', TIMEOUT, async () => {
   const tree = makeTree({ 'a.ts': 'a', 'lib/x.ts': 'x', 'lib/deep/y.ts': 'y' });
   const w = await watch(tree);
   try {
@@ -90,7 +93,24 @@ test('deleted files and folders are reported file by file; new folders report th
   }
 });
 
-test('a changed .gitignore refreshes the rules and asks for a rescan', async () => {
+test('a folder deleted and re-created under the same name is watched again', TIMEOUT, async () => {
+  const tree = makeTree({ 'lib/x.ts': 'x' });
+  const w = await watch(tree);
+  try {
+    fs.rmSync(tree.abs('lib'), { recursive: true });
+    fs.mkdirSync(tree.abs('lib'));
+    fs.writeFileSync(tree.abs('lib/y.ts'), 'y');
+    await w.waitFor(() => w.removed().has(tree.abs('lib/x.ts')) && w.changed().has(tree.abs('lib/y.ts')));
+    fs.writeFileSync(tree.abs('lib/z.ts'), 'z');
+    await w.waitFor(() => w.changed().has(tree.abs('lib/z.ts')));
+    assert.equal(w.watcher.watchedFolders, 2);
+  } finally {
+    await w.watcher.close();
+    tree.cleanup();
+  }
+});
+
+test('a changed .gitignore refreshes the rules and asks for a rescan', TIMEOUT, async () => {
   const tree = makeTree({ 'gen/a.ts': 'a', 'src/b.ts': 'b' });
   const w = await watch(tree);
   try {
@@ -110,7 +130,7 @@ test('a changed .gitignore refreshes the rules and asks for a rescan', async () 
   }
 });
 
-test('hitting the inotify limit (injected ENOSPC) warns once and asks for a rescan', async () => {
+test('hitting the inotify limit (injected ENOSPC) warns once and asks for a rescan', TIMEOUT, async () => {
   const tree = makeTree({ 'a/x.ts': 'x', 'b/y.ts': 'y', 'c/z.ts': 'z' });
   const warnings: string[] = [];
   let calls = 0;
@@ -130,7 +150,7 @@ test('hitting the inotify limit (injected ENOSPC) warns once and asks for a resc
   }
 });
 
-test('a watch that errors later is dropped with a rescan request', async () => {
+test('a watch that errors later is dropped with a rescan request', TIMEOUT, async () => {
   const tree = makeTree({ 'a/x.ts': 'x' });
   const handles: EventEmitter[] = [];
   const recording: WatchFn = (dir, listener) => {
@@ -152,7 +172,7 @@ test('a watch that errors later is dropped with a rescan request', async () => {
 });
 
 // Watches are persistent handles: if close() leaked one, this test file would never exit.
-test('close releases every watch', async () => {
+test('close releases every watch', TIMEOUT, async () => {
   const tree = makeTree({ 'a/x.ts': 'x' });
   const w = await watch(tree);
   assert.equal(w.watcher.watchedFolders, 2);
