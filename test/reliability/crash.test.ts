@@ -6,9 +6,10 @@
  * vector row per chunk hash, and working keyword and semantic search.
  *
  * Each round edits a few files, starts `conexus index` (or `serve`, one round in four)
- * as a child process with the fixture model, waits until it reports its walk (so the
- * kill lands in chunking, embedding or the snapshot write rather than in start-up),
- * then kills it after a random 0–300 ms: here the random delay is the test's input.
+ * as a child process with the fixture model, waits until it reports the end of its walk
+ * (so the kill lands in chunking, embedding or the writes rather than in start-up)
+ * or its embedding (alternating), then kills it after a random 0–300 ms: here the random
+ * delay is the test's input.
  * One round in ten is left to finish and must exit 0 with the right file count.
  *
  * The rounds start a bundle of the CLI built from the current source at the start of
@@ -76,9 +77,12 @@ test(`SIGKILL at random moments, ${ROUNDS} rounds: every restart recovers and th
       stats.quarantines += (run.stderr.match(/rebuilding from scratch/g) ?? []).length;
       continue;
     }
-    const walked = waitForLine(child.stderr!, (l) => l.includes('Walk:')).catch(() => null);
-    const outcome = await Promise.race([walked.then(() => 'walked' as const), done.then(() => 'exited' as const)]);
-    if (outcome === 'walked') {
+    // Half the rounds count the delay from the end of the walk (kills land in chunking and
+    // embedding), half from the end of embedding (kills land in the vector and snapshot writes).
+    const anchor = round % 2 === 0 ? 'Walk:' : 'embedded ';
+    const reached = waitForLine(child.stderr!, (l) => l.includes(anchor)).then(() => true, () => false);
+    const outcome = await Promise.race([reached.then((ok) => (ok ? 'reached' as const : 'exited' as const)), done.then(() => 'exited' as const)]);
+    if (outcome === 'reached') {
       const delay = Math.floor(random() * 301);
       stats.delaysMs.push(delay);
       await new Promise((r) => setTimeout(r, delay));
