@@ -180,6 +180,12 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => 
   }
 });
 
+// Focusing the view (its activity-bar icon, "Conexus: Search") focuses the page, not a
+// control: put the caret in the query box unless the user was already in a control.
+window.addEventListener('focus', () => {
+  if (document.activeElement === document.body || document.activeElement === null) queryEl.focus();
+});
+
 const saved = (vscode.getState() ?? {}) as Saved;
 queryEl.value = saved.query ?? '';
 if (saved.mode) { modeEl.value = saved.mode; modeChosen = true; }
