@@ -86,12 +86,30 @@ const jsExpressionStatement: Rule = (node) => {
   const inner = node.firstNamedChild;
   if (!inner) return null;
   if (inner.type === 'internal_module') return named('namespace')(inner);
+  if (inner.type === 'call_expression') return jsTestBlock(inner);
   if (inner.type !== 'assignment_expression') return null;
   const right = field(inner, 'right');
   const left = field(inner, 'left');
   if (!right || !left || !FUNCTION_VALUES.has(right.type)) return null;
   const name = left.type === 'member_expression' ? text(field(left, 'property')) : left.type === 'identifier' ? left.text : null;
   return name ? { name, kind: 'function', body: field(right, 'body') } : null;
+};
+
+const TEST_BLOCKS = new Set(['describe', 'context', 'suite', 'it', 'test', 'specify']);
+
+/**
+ * Test suites and cases (`describe('parser', () => …)`, `it.only('reads', …)`) named by
+ * their title, so a big suite is cut into its cases and each case is findable by title.
+ */
+const jsTestBlock: Rule = (call) => {
+  let fn = field(call, 'function');
+  if (fn?.type === 'member_expression') fn = field(fn, 'object'); // it.only, describe.skip
+  if (!fn || fn.type !== 'identifier' || !TEST_BLOCKS.has(fn.text)) return null;
+  const args = field(call, 'arguments')?.namedChildren ?? [];
+  const title = args[0];
+  const callback = args[args.length - 1];
+  if (!title || !callback || !/^(string|template_string)$/.test(title.type) || !FUNCTION_VALUES.has(callback.type)) return null;
+  return { name: oneLine(title.text.slice(1, -1)) || fn.text, kind: 'block', body: field(callback, 'body') };
 };
 
 /** Class fields holding functions (`handle = () => {}`) read as methods. */

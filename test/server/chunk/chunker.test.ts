@@ -160,3 +160,16 @@ test('chunkFileSync needs the grammar loaded first, then agrees with chunkFile',
   assert.deepEqual(chunkFileSync(input), async);
   assert.deepEqual(chunkFileSync({ path: 'x.txt', text: 'a\n', language: 'text' })?.length, 1);
 });
+
+test('test suites are cut into their cases, named by title with the suite as container', async () => {
+  const cases = Array.from({ length: 12 }, (_, i) => [
+    `  it('case ${i}', () => {`,
+    ...Array.from({ length: 12 }, (_, j) => `    expect(run${i}(${j})).toBe(${j});`),
+    '  });',
+  ].join('\n'));
+  const text = `describe('runner', () => {\n${cases.join('\n')}\n});\n`;
+  const chunks = await chunkFile({ path: 'a.test.js', text, language: 'javascript' });
+  const c5 = chunks.find((c) => c.symbol === 'case 5');
+  assert.ok(c5 && c5.kind === 'block' && c5.container === 'runner' && c5.calls.includes('run5'));
+  assertExactCover(text, chunks);
+});
