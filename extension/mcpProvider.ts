@@ -5,20 +5,13 @@
  * untrusted workspace.
  */
 import * as vscode from 'vscode';
+import { MCP_ENV, mcpArgs, type McpTarget } from './mcpTarget';
+
+export type { McpTarget } from './mcpTarget';
 
 /** The provider id declared in package.json `contributes.mcpServerDefinitionProviders`. */
 export const MCP_PROVIDER_ID = 'conexus';
 
-/** Where the MCP server finds the workspace and the index. */
-export interface McpTarget {
-  folders: string[];
-  indexDir: string;
-}
-
-/** The CLI arguments for `conexus mcp`: one `--workspace` per folder, then the index. */
-export function mcpArgs(cliPath: string, target: McpTarget): string[] {
-  return [cliPath, 'mcp', ...target.folders.flatMap((f) => ['--workspace', f]), '--index-dir', target.indexDir];
-}
 
 /**
  * Registers the provider when the API exists; returns undefined when it does not.
@@ -42,7 +35,7 @@ export function registerMcpProvider(
     provideMcpServerDefinitions: () => {
       const t = target();
       if (!t || !t.folders.length) return [];
-      return [new vscode.McpStdioServerDefinition('Conexus', process.execPath, mcpArgs(cliPath, t), { ELECTRON_RUN_AS_NODE: '1' }, version)];
+      return [new vscode.McpStdioServerDefinition('Conexus', process.execPath, mcpArgs(cliPath, t), { ...MCP_ENV }, version)];
     },
   };
   log.info('Registered the Conexus MCP server for agents.');
