@@ -29,6 +29,9 @@ export interface Definition {
 const MAX_DEPTH = 64;
 /** At most this many definitions per file. */
 const MAX_DEFINITIONS = 10_000;
+/** Files over this size are generated or bundled code; listing them is not worth the parse. */
+const MAX_PARSE_CHARS = 4 * 1024 * 1024;
+const PARSE_TIMEOUT_MICROS = 5_000_000;
 const CLASS_LIKE = new Set<SymbolKind>(['class', 'struct', 'interface', 'trait', 'impl', 'enum']);
 
 /**
@@ -38,10 +41,15 @@ const CLASS_LIKE = new Set<SymbolKind>(['class', 'struct', 'interface', 'trait',
 export async function extractDefinitions(input: ChunkInput): Promise<Definition[]> {
   const rules = rulesFor(input.language);
   if (!rules || !grammarFor(input.language)) return [];
+  if (input.text.length > MAX_PARSE_CHARS) {
+    grammarLogger().debug(`conexus chunk: ${input.path} is over ${MAX_PARSE_CHARS} characters; no definitions listed`);
+    return [];
+  }
   const grammar = await loadGrammar(input.language);
   if (!grammar) return [];
   let tree: Parser.Tree;
   try {
+    grammar.parser.setTimeoutMicros(PARSE_TIMEOUT_MICROS);
     tree = grammar.parser.parse(input.text);
   } catch (error) {
     grammar.parser.reset();
