@@ -8,6 +8,8 @@
  * becomes a `ConexusError(ModelUnavailable)` whose message says what to do, and the
  * caller keeps keyword search.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConexusError, ErrorCode, describeIssues } from '../../protocol/errors';
 import type { Logger } from '../engine/logger';
 import { meanPoolNormalize, type MaskTensor } from './pooling';
@@ -49,9 +51,10 @@ const CHARS_PER_TOKEN_BOUND = 8;
 const LOAD_TIMEOUT_MS = 120_000;
 
 interface TensorLike { dims: number[]; data: ArrayLike<number> }
+type TensorCtor = new (type: 'int64', data: BigInt64Array, dims: number[]) => unknown;
 type FeatureExtractor = ((texts: string[], opts: { pooling: 'mean'; normalize: boolean }) => Promise<TensorLike>) & {
   dispose(): Promise<void>;
-  tokenizer: ((texts: string[], opts: { padding: boolean; truncation: boolean }) => Record<string, MaskTensor>) & { model_max_length?: number };
+  tokenizer: { encode(text: string): number[]; model_max_length?: number; pad_token_id?: number };
   model: (inputs: Record<string, unknown>) => Promise<Record<string, TensorLike | undefined>>;
 };
 
@@ -74,7 +77,7 @@ export async function loadEmbedder(spec: ModelSpec, logger: Logger): Promise<Emb
     throw new ConexusError(ErrorCode.ModelUnavailable,
       'The @huggingface/transformers package could not be loaded; reinstall the extension (it ships in node_modules). Keyword search still works.', { cause });
   }
-  const { env, pipeline } = transformers;
+  const { env, pipeline, Tensor } = transformers;
   // transformers.js keeps these settings globally; they are set right before each load.
   env.allowLocalModels = true;
   env.allowRemoteModels = parsed.data.allowDownload;
@@ -84,7 +87,7 @@ export async function loadEmbedder(spec: ModelSpec, logger: Logger): Promise<Emb
   let extractor: FeatureExtractor;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const load = pipeline('feature-extraction', loc.name, { dtype }) as unknown as Promise<FeatureExtractor>;
+    const load = pipeline('feature-extraction', loc.name, { dtype, session_options: sessionOptions(loc.folder) }) as unknown as Promise<FeatureExtractor>;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`loading took longer than ${LOAD_TIMEOUT_MS / 1000} s`)), LOAD_TIMEOUT_MS);
       timer.unref();
@@ -115,7 +118,22 @@ export async function loadEmbedder(spec: ModelSpec, logger: Logger): Promise<Emb
   const maxTokens = Math.min(extractor.tokenizer?.model_max_length ?? 512, 8192);
   const maxChars = maxTokens * CHARS_PER_TOKEN_BOUND;
   logger.info(`Embedding model ${id} loaded (${dimension} dimensions, ${dtype}) in ${Date.now() - started} ms`);
-  return new PipelineEmbedder(id, dimension, extractor, maxChars);
+  return new PipelineEmbedder(id, dimension, extractor, maxTokens, maxChars, Tensor as unknown as TensorCtor);
+}
+
+/**
+ * A static token-embedding model (config.json `conexus.kind` starting with "static") is a
+ * lookup: one onnxruntime thread does it, and a second thread only spins, taking CPU
+ * from tokenising and from the editor. Other models keep onnxruntime's defaults.
+ */
+function sessionOptions(folder: string | null): Record<string, number> | undefined {
+  if (!folder) return undefined;
+  try {
+    const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as { conexus?: { kind?: unknown } };
+    return typeof config.conexus?.kind === 'string' && config.conexus.kind.startsWith('static') ? { intraOpNumThreads: 1, interOpNumThreads: 1 } : undefined;
+  } catch {
+    return undefined; // an unreadable config.json is reported by the load itself
+  }
 }
 
 /** An `Embedder` over a loaded transformers.js pipeline. */
@@ -126,7 +144,9 @@ class PipelineEmbedder implements Embedder {
     readonly id: string,
     readonly dimension: number,
     private readonly extractor: FeatureExtractor,
+    private readonly maxTokens: number,
     private readonly maxChars: number,
+    private readonly Tensor: TensorCtor,
   ) {}
 
   async embed(texts: string[]): Promise<Float32Array[]> {
@@ -134,20 +154,49 @@ class PipelineEmbedder implements Embedder {
     const out = new Array<Float32Array>(texts.length);
     // Batching texts of similar length keeps padding, and with it the work per batch, small.
     const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
-    for (let start = 0; start < order.length; start += BATCH_SIZE) {
-      const idx = order.slice(start, start + BATCH_SIZE);
-      // An empty string would become a zero vector after pooling; a space keeps the model's own output for "nothing".
-      const batch = idx.map((i) => (texts[i].length > this.maxChars ? texts[i].slice(0, this.maxChars) : texts[i]) || ' ');
-      // The pipeline's own steps (tokenise with padding and truncation, run the model), then a faster
-      // but arithmetically identical mean pooling; see pooling.ts.
-      const inputs = this.extractor.tokenizer(batch, { padding: true, truncation: true });
-      const outputs = await this.extractor.model(inputs);
+    const batches: number[][] = [];
+    for (let start = 0; start < order.length; start += BATCH_SIZE) batches.push(order.slice(start, start + BATCH_SIZE));
+    // The pipeline's own steps — tokenise, pad, truncate to model_max_length, run the model — with a faster,
+    // arithmetically identical mean pooling (see pooling.ts). onnxruntime runs off the JavaScript thread, so
+    // the next batch is tokenised while the model works on the current one: on two cores that overlaps the
+    // two most expensive steps.
+    let next = batches.length ? this.tokenize(this.prepare(texts, batches[0])) : null;
+    for (let b = 0; b < batches.length; b++) {
+      const inputs = next!;
+      const running = this.extractor.model(inputs);
+      next = b + 1 < batches.length ? this.tokenize(this.prepare(texts, batches[b + 1])) : null;
+      const outputs = await running;
       const states = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
       if (!states) throw new Error(`Embedding model ${this.id} returned no last_hidden_state; choose a feature-extraction model.`);
       const vectors = meanPoolNormalize(states, inputs.attention_mask);
-      for (let j = 0; j < idx.length; j++) out[idx[j]] = vectors[j];
+      for (let j = 0; j < batches[b].length; j++) out[batches[b][j]] = vectors[j];
     }
     return out;
+  }
+
+  /** Texts of one batch, cut to the character bound; an empty text becomes a space so it still gets the model's own output. */
+  private prepare(texts: string[], idx: number[]): string[] {
+    return idx.map((i) => (texts[i].length > this.maxChars ? texts[i].slice(0, this.maxChars) : texts[i]) || ' ');
+  }
+
+  /** `input_ids` and `attention_mask`, right-padded; truncation keeps the final special token, like the tokenizer's own. */
+  private tokenize(batch: string[]): { input_ids: unknown; attention_mask: MaskTensor } {
+    const tok = this.extractor.tokenizer;
+    const seqs = batch.map((text) => {
+      const ids = tok.encode(text);
+      return ids.length > this.maxTokens ? [...ids.slice(0, this.maxTokens - 1), ids[ids.length - 1]] : ids;
+    });
+    const width = Math.max(...seqs.map((s) => s.length));
+    const ids = new BigInt64Array(seqs.length * width).fill(BigInt(tok.pad_token_id ?? 0));
+    const mask = new BigInt64Array(seqs.length * width);
+    seqs.forEach((seq, row) => {
+      for (let j = 0; j < seq.length; j++) {
+        ids[row * width + j] = BigInt(seq[j]);
+        mask[row * width + j] = 1n;
+      }
+    });
+    const dims = [seqs.length, width];
+    return { input_ids: new this.Tensor('int64', ids, dims), attention_mask: new this.Tensor('int64', mask, dims) as unknown as MaskTensor };
   }
 
   async dispose(): Promise<void> {
