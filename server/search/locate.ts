@@ -68,6 +68,8 @@ const MAX_DEFINING_FILES = 12;
 const CHUNK_HITS = 60;
 /** How many query terms go into the chunk-level search. */
 const CHUNK_QUERY_TERMS = 40;
+/** Characters of the description sent as is when none of its words is indexed. */
+const FALLBACK_QUERY_CHARS = 1000;
 
 const TEST_PATH = /(^|\/)(tests?|__tests__|spec|testing)(\/|$)|(^|\/)test_[^/]*$|_test\.[^/]+$|\.(test|spec)\.[^/]+$|(^|\/)conftest\.py$/i;
 
@@ -94,7 +96,7 @@ export async function locateFiles(source: LocateSource, text: string, opts: Loca
   const termWeights = new Map([...q.terms].map(([t, n]) => [t, 1 + Math.log(n)]));
   normaliseInto(index.bm25(termWeights), get, 'bm25');
 
-  if (source.search) await addChunkHits(source, index, q, opts, get);
+  if (source.search) await addChunkHits(source, index, q, text, opts, get);
   addDefinitions(index, q, get);
   addPaths(index, q, get);
   addFrames(index, q, get);
@@ -127,16 +129,18 @@ function addSymbol(e: Evidence, d: { name: string; kind: string | null; startLin
 }
 
 /** The chunk-level search gets the description's most distinctive words, not its whole text. */
-function chunkQuery(index: FileIndex, q: LocateQuery): string {
+function chunkQuery(index: FileIndex, q: LocateQuery, text: string): string {
   const scored = [...q.terms].map(([t, n]) => [t, (1 + Math.log(n)) * index.idf(t)] as const).filter(([, s]) => s > 0);
   scored.sort((a, b) => b[1] - a[1]);
   const ids = [...q.identifiers].filter(([id, wt]) => wt >= 1 && index.definitions.has(id)).map(([id]) => id);
   const words = [...new Set([...ids, ...scored.map(([t]) => t)])].slice(0, CHUNK_QUERY_TERMS);
-  return words.join(' ');
+  // No word of the description occurs in the index: only meaning can help, so the
+  // (semantic part of the) engine search gets the description's opening as written.
+  return words.length ? words.join(' ') : text.trim().slice(0, FALLBACK_QUERY_CHARS);
 }
 
-async function addChunkHits(source: LocateSource, index: FileIndex, q: LocateQuery, opts: LocateOptions, get: Get): Promise<void> {
-  const query = chunkQuery(index, q);
+async function addChunkHits(source: LocateSource, index: FileIndex, q: LocateQuery, text: string, opts: LocateOptions, get: Get): Promise<void> {
+  const query = chunkQuery(index, q, text);
   if (!query || !source.search) return;
   let hits: SearchHit[];
   try {
