@@ -60,6 +60,8 @@ interface IgnoreFile {
   /** Folder of the file, relative to the root, `/`-separated ('' for the root). */
   dir: string;
   kind: 0 | 1; // index into IGNORE_FILE_NAMES
+  /** The file's text, to notice an edit that no watcher event announced. */
+  text: string;
   patterns: string[];
 }
 
@@ -99,8 +101,10 @@ export class IgnoreRules {
   }
 
   /**
-   * Tells the rules which ignore files a folder holds, so that a walk that has just
-   * listed it does not have to probe the disk again. `names` are the folder's entries.
+   * Called by the walk for each folder it lists (`names` are the folder's entries): the
+   * ignore files there are (re)read, so a full walk always applies the files as they are
+   * on disk, even when an edit was never announced by the watcher, and a folder without
+   * one is not probed again.
    */
   noteFolder(absDir: string, names: Iterable<string>): void {
     const dir = toPosix(path.relative(this.root.absPath, absDir));
@@ -108,7 +112,7 @@ export class IgnoreRules {
     for (const n of names) if (n === IGNORE_FILE_NAMES[0] || n === IGNORE_FILE_NAMES[1]) present.add(n);
     IGNORE_FILE_NAMES.forEach((name, kind) => {
       if (!present.has(name)) this.setFile(kind as 0 | 1, dir, null);
-      else if (!this.files.has(`${kind}:${dir}`)) this.load(kind as 0 | 1, dir);
+      else this.load(kind as 0 | 1, dir);
     });
   }
 
@@ -144,18 +148,16 @@ export class IgnoreRules {
       // Missing, a folder, or unreadable: git ignores such files too, and so do we.
       text = null;
     }
-    this.setFile(kind, dir, text === null ? null : { dir, kind, patterns: rewritePatterns(text, dir) });
+    this.setFile(kind, dir, text === null ? null : { dir, kind, text, patterns: rewritePatterns(text, dir) });
   }
 
+  /** Records a folder's ignore file; the merged matcher is rebuilt only when something changed. */
   private setFile(kind: 0 | 1, dir: string, file: IgnoreFile | null): void {
     const key = `${kind}:${dir}`;
     const had = this.files.get(key);
-    if (had === undefined && file === null) {
-      this.files.set(key, null);
-      return;
-    }
     this.files.set(key, file);
-    this.matcher = null;
+    const same = had === undefined ? file === null : had === null ? file === null : file !== null && had.text === file.text;
+    if (!same) this.matcher = null;
   }
 
   /** One matcher with every loaded file, rebuilt after a change (files are few; paths are many). */

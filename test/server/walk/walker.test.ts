@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { ConexusError, ErrorCode } from '../../../protocol/errors';
 import { SettingsSchema, type SettingsInput } from '../../../protocol/settings';
 import { silentLogger, type Logger } from '../../../server/engine/logger';
+import { IgnoreRules } from '../../../server/walk/ignoreRules';
 import { resolveRoots } from '../../../server/walk/roots';
 import { nodeWalkFs, walk, type WalkFs } from '../../../server/walk/walker';
 import { makeTree } from './tmpTree';
@@ -70,6 +71,22 @@ test('settings include and exclude narrow the walk', async () => {
       settings: settingsOf({ include: ['src/', '*.md'], exclude: ['*.test.ts'] }), logger: silentLogger,
     });
     assert.deepEqual(files.map((f) => f.path), ['docs/guide.md', 'src/a.ts']);
+  } finally {
+    tree.cleanup();
+  }
+});
+
+test('a second walk with the same rules honours ignore files edited, added or deleted in between', async () => {
+  const tree = makeTree({ '.gitignore': 'a.ts\n', 'a.ts': 'a', 'b.ts': 'b', 'sub/c.ts': 'c' });
+  try {
+    const roots = resolveRoots([tree.dir]);
+    const rules = new IgnoreRules(roots[0], settingsOf());
+    const paths = async () => (await walk(roots, { settings: settingsOf(), logger: silentLogger, rules: () => rules })).files.map((f) => f.path);
+    assert.deepEqual(await paths(), ['.gitignore', 'b.ts', 'sub/c.ts']);
+    tree.write({ '.gitignore': 'b.ts\n', 'sub/.conexusignore': 'c.ts\n' });
+    assert.deepEqual(await paths(), ['.gitignore', 'a.ts', 'sub/.conexusignore']);
+    fs.rmSync(tree.abs('sub/.conexusignore'));
+    assert.deepEqual(await paths(), ['.gitignore', 'a.ts', 'sub/c.ts']);
   } finally {
     tree.cleanup();
   }
