@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { ClearRequest, IndexStatusRequest, PauseRequest, ReindexRequest, ResumeRequest } from '../protocol/requests';
 import type { WebviewCommand } from '../protocol/webview';
 import { formatStatusMarkdown } from './statusReport';
+import { StatusDocument } from './statusDocument';
 import { SEARCH_VIEW_ID, type SearchViewProvider } from './searchView';
 import type { WorkerClient } from './workerClient';
 
@@ -36,6 +37,7 @@ const MAX_SELECTION_CHARS = 500;
 /** Registers every command; returns their disposables. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { worker, view, log } = deps;
+  const statusDocument = new StatusDocument();
 
   const control = async (run: () => Promise<{ message: string }>) => {
     if (!deps.hasWorkspace()) {
@@ -68,14 +70,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     } catch (error) {
       log.debug(`Show Index Status: using the last known status (${error instanceof Error ? error.message : String(error)}).`);
     }
-    const content = formatStatusMarkdown(status, worker.worker, deps.restricted());
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-    try {
-      await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
-    } catch {
-      // Without the built-in markdown extension the document itself is still readable.
-      await vscode.window.showTextDocument(doc, { preview: true });
-    }
+    await statusDocument.show(formatStatusMarkdown(status, worker.worker, deps.restricted()));
   };
 
   const search = async () => {
@@ -86,6 +81,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   };
 
   return [
+    statusDocument,
     vscode.commands.registerCommand(Commands.reindexWorkspace, reindex),
     vscode.commands.registerCommand(Commands.pauseIndexing, () => control(() => worker.request(PauseRequest, {}))),
     vscode.commands.registerCommand(Commands.resumeIndexing, () => control(() => worker.request(ResumeRequest, {}))),
