@@ -99,7 +99,7 @@ def main():
     seen = set()
     n = 0
     with open(out_path, "w") as out, Pool(2) as pool:
-        for recs in pool.imap_unordered(mine_file, files, chunksize=32):
+        for recs in pool.imap(mine_file, files, chunksize=32):  # ordered: the same data order on every run
             for r in recs:
                 h = hashlib.md5(r["code"].encode("utf-8", "replace")).digest()
                 if h in seen:

@@ -37,6 +37,7 @@ def parse():
     ap.add_argument("--hard", type=float, default=0.0, help="fraction of batches drawn from one source package (harder negatives)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--checkpoint", action="store_true", help="also save the table after every epoch")
     return ap.parse_args()
 
 
@@ -124,6 +125,8 @@ def main():
             losses.append(loss.item())
             step += 1
         print(f"epoch {epoch + 1}/{a.epochs} loss {np.mean(losses):.4f} ({time.time() - t0:.0f} s)", file=sys.stderr, flush=True)
+        if a.checkpoint and epoch + 1 < a.epochs:
+            np.save(a.out.replace(".npy", f".e{epoch + 1}.npy"), emb.weight.detach().numpy().astype(np.float32))
     np.save(a.out, emb.weight.detach().numpy().astype(np.float32))
     print(f"saved {a.out}", file=sys.stderr)
 
