@@ -86,8 +86,13 @@ export class IgnoreRules {
    */
   isExcluded(absPath: string, isDir: boolean): Exclusion {
     const rel = toPosix(path.relative(this.root.absPath, absPath));
-    if (rel === '') return false;
     if (rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) return 'ignored';
+    return this.isExcludedRel(rel, isDir);
+  }
+
+  /** `isExcluded` for a path already relative to the root and `/`-separated (the walk has it at hand). */
+  isExcludedRel(rel: string, isDir: boolean): Exclusion {
+    if (rel === '') return false;
     const segments = rel.split('/');
     for (const seg of segments) if (VCS_DIRS.has(seg)) return 'ignored';
     this.loadAncestors(segments);

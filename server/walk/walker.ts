@@ -149,7 +149,7 @@ async function visitEntry(
     }
   }
   if (kind === 'dir') {
-    if (state.rootPaths.has(abs) || rules.isExcluded(abs, true)) return;
+    if (state.rootPaths.has(abs) || rules.isExcludedRel(rel, true)) return;
     await visitDir(state, root, rules, abs, rel);
   } else if (kind === 'file') {
     await visitFile(state, root, rules, abs, rel);
@@ -159,7 +159,7 @@ async function visitEntry(
 }
 
 async function visitFile(state: WalkState, root: Root, rules: IgnoreRules, abs: string, rel: string): Promise<void> {
-  const excluded = rules.isExcluded(abs, false);
+  const excluded = rules.isExcludedRel(rel, false);
   if (excluded === 'ignored') return;
   if (excluded === 'secret') return skip(state, root, rel, 'secret');
   let st: Stats;
