@@ -110,6 +110,22 @@ test('a folder deleted and re-created under the same name is watched again', TIM
   }
 });
 
+test('a renamed folder reports its files removed under the old name and changed under the new one', TIMEOUT, async () => {
+  const tree = makeTree({ 'lib/x.ts': 'x', 'lib/deep/y.ts': 'y' });
+  const w = await watch(tree);
+  try {
+    fs.renameSync(tree.abs('lib'), tree.abs('lib2'));
+    await w.waitFor(() => ['lib/x.ts', 'lib/deep/y.ts'].every((r) => w.removed().has(tree.abs(r)))
+      && ['lib2/x.ts', 'lib2/deep/y.ts'].every((r) => w.changed().has(tree.abs(r))));
+    fs.writeFileSync(tree.abs('lib2/deep/z.ts'), 'z');
+    await w.waitFor(() => w.changed().has(tree.abs('lib2/deep/z.ts')));
+    assert.equal(w.watcher.watchedFolders, 3);
+  } finally {
+    await w.watcher.close();
+    tree.cleanup();
+  }
+});
+
 test('a changed .gitignore refreshes the rules and asks for a rescan', TIMEOUT, async () => {
   const tree = makeTree({ 'gen/a.ts': 'a', 'src/b.ts': 'b' });
   const w = await watch(tree);
