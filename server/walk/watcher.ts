@@ -152,7 +152,7 @@ export class WorkspaceWatcher {
     const watched = this.dirs.get(dir);
     if (!watched) return;
     if (filename === null) {
-      // The kernel did not say which entry changed: re-list the folder.
+      // The platform did not say which entry changed, so only a full scan can tell.
       this.batcher.requestRescan();
       return;
     }
