@@ -17,6 +17,7 @@ describe('MCP server for agents', { timeout: 10 * 60_000 }, () => {
   });
 
   after(async () => {
+    if (win) await screenshot(win.page, 'mcp-final');
     await win?.close();
   });
 
@@ -35,14 +36,15 @@ describe('MCP server for agents', { timeout: 10 * 60_000 }, () => {
     await runCommand(win.page, 'MCP: List Servers');
     await pickQuickItem(win.page, 'Conexus');
     await pickQuickItem(win.page, 'Show Output');
+    // Monaco renders spaces as no-break spaces, hence \s+ rather than ' '.
     const log = win.page.locator('.part.panel .view-lines');
-    const discovered = log.filter({ hasText: /Discovered \d+ tools/ });
-    const failed = log.filter({ hasText: /Process exited with code/ });
+    const discovered = log.filter({ hasText: /Discovered\s+\d+\s+tools/ });
+    const failed = log.filter({ hasText: /Process\s+exited\s+with\s+code/ });
     const outcome = await Promise.race([
       discovered.first().waitFor({ timeout: LONG }).then(() => 'discovered' as const),
       failed.first().waitFor({ timeout: LONG }).then(() => 'exited' as const),
     ]);
-    const text = await log.first().innerText();
+    const text = (await log.first().innerText()).replace(/\u00a0/g, ' ');
     await screenshot(win.page, 'mcp-server-output');
     assert.equal(outcome, 'discovered', `the MCP server did not list its tools; VS Code's MCP log:\n${text}`);
     assert.match(text, new RegExp(`Discovered ${TOOL_NAMES.length} tools`));

@@ -60,13 +60,19 @@ export function quickInput(page: Page): Locator {
  */
 export async function runCommand(page: Page, title: string): Promise<void> {
   const input = quickInput(page).locator('input');
-  // A quick pick that is still open (or still closing after a pick) would take the F1.
-  await dismissQuickInput(page);
-  // F1 can be swallowed while focus is inside a webview iframe: focus the workbench first.
-  await page.locator('.monaco-workbench').focus().catch(() => {});
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
+  // Right after a quick pick closes (or while focus moves into a panel) VS Code can eat
+  // the F1 or close the new palette at once; the palette's visible input is the state
+  // to wait for, and F1 is pressed again when it does not come.
+  for (let attempt = 1; ; attempt++) {
+    await dismissQuickInput(page);
+    await page.keyboard.press('F1');
+    try {
+      await input.fill(`>${title}`, { timeout: 10_000 });
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw new Error(`e2e: the command palette did not open for "${title}"`, { cause: err });
+    }
+  }
   const row = quickInput(page).locator('.monaco-list-row', { hasText: title }).first();
   await row.waitFor({ state: 'visible' });
   await row.click();
