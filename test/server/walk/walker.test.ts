@@ -10,6 +10,7 @@ import { silentLogger, type Logger } from '../../../server/engine/logger';
 import { IgnoreRules } from '../../../server/walk/ignoreRules';
 import { resolveRoots } from '../../../server/walk/roots';
 import { nodeWalkFs, walk, type WalkFs } from '../../../server/walk/walker';
+import fc from 'fast-check';
 import { makeTree } from './tmpTree';
 
 const settingsOf = (s: SettingsInput = {}) => SettingsSchema.parse(s);
@@ -226,4 +227,40 @@ test('a wide and deep tree is walked completely with a small concurrency bound',
   } finally {
     tree.cleanup();
   }
+});
+
+/** The walk's files, found the slow way: list everything, keep what the rules keep. */
+function naiveWalk(dir: string, rules: IgnoreRules, rel = ''): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const childRel = rel ? `${rel}/${e.name}` : e.name;
+    const abs = path.join(dir, childRel);
+    if (e.isDirectory() && !rules.isExcluded(abs, true)) out.push(...naiveWalk(dir, rules, childRel));
+    else if (e.isFile() && rules.isExcluded(abs, false) === false) out.push(childRel);
+  }
+  return out;
+}
+
+test('property: the concurrent walk finds exactly the files a naive recursive listing keeps', async () => {
+  const names = ['a', 'b', 'node_modules', 'dist', 'src'];
+  const relArb = fc.tuple(fc.array(fc.constantFrom(...names), { maxLength: 3 }), fc.constantFrom('x.ts', 'y.md', '.env', 'yarn.lock', 'Makefile'))
+    .map(([dirs, file]) => [...dirs, file].join('/'));
+  const ignoreArb = fc.array(fc.constantFrom('a/', '/b', '*.md', '!src/', 'x.ts', '!a/x.ts', 'dist'), { maxLength: 4 }).map((l) => l.join('\n'));
+  await fc.assert(
+    fc.asyncProperty(fc.uniqueArray(relArb, { maxLength: 25 }), ignoreArb, ignoreArb, async (files, rootIgnore, nestedIgnore) => {
+      const spec: Record<string, string> = { '.gitignore': rootIgnore, 'src/.conexusignore': nestedIgnore };
+      // File names all contain a dot or differ from folder names, so no path is both.
+      for (const f of files) spec[f] = 'x';
+      const tree = makeTree(spec);
+      try {
+        const roots = resolveRoots([tree.dir]);
+        const { files: walked } = await walk(roots, { settings: settingsOf(), logger: silentLogger, concurrency: 3 });
+        const expected = naiveWalk(tree.dir, new IgnoreRules(roots[0], settingsOf())).sort();
+        assert.deepEqual(walked.map((f) => f.path), expected);
+      } finally {
+        tree.cleanup();
+      }
+    }),
+    { numRuns: 60 },
+  );
 });
