@@ -19,6 +19,8 @@ export interface IndexRun {
   exit: number | null;
   summary: Record<string, unknown> | null;
   peakRssKb: number;
+  /** The last progress line on stderr (e.g. `embedding: 14848/52688 chunks (96/s, …)`): how far a killed run got. */
+  lastProgress: string | null;
   /** CPU seconds (user + system) of the CLI process: the figure load on the shared machine distorts least. */
   cpuS: number | null;
   /** Wall time outside the engine's own `timings.total`: process start, opening and closing the index. */
@@ -71,7 +73,7 @@ export interface SpeedResult {
   keywordIndex: IndexRun | null;
   reindex: IndexRun | null;
   status: unknown;
-  serve: { readyMs: number | null; peakRssKb: number; error?: string };
+  serve: { readyMs: number | null; peakRssKb: number; index?: string; error?: string };
   queries: { count: number; byKind: Record<string, number>; sample: string[] };
   latency: ModeLatency[];
   rg: { rtt: Stats; filesMatchedMedian: number; ratioP50: number | null; ratioP95: number | null; error?: string } | null;
@@ -99,6 +101,7 @@ async function indexOnce(cli: CliCommandLine, label: string, ws: string, indexDi
     summary,
     peakRssKb: run.time?.maxRssKb ?? Math.max(run.peakTreeRssKb, run.peakHwmKb),
     cpuS: run.time ? run.time.userS + run.time.sysS : null,
+    lastProgress: run.stderrTail.split('\n').filter((l) => /^\w+: \d+\/\d+/.test(l.trim())).pop()?.trim() ?? null,
     overheadMs: typeof engineTotal === 'number' ? run.wallMs - engineTotal : null,
     indexBytes: dirBytes(indexDir),
     error: run.code === 0 ? undefined : `exit ${run.code ?? 'killed at timeout'}: ${run.stderrTail.slice(-600)}`,
@@ -118,17 +121,23 @@ export async function runSpeed(cli: CliCommandLine, repo: string, workDir: strin
   const corpus = { root: ws, candidates, selected: files.length, bytes, copyMs: performance.now() - copyStart };
   log(`speed: copied ${files.length} of ${candidates} source files (${(bytes / 2 ** 20).toFixed(1)} MiB) to ${ws}`);
 
-  // The default configuration first (what a user gets), then keyword-only when a model was in play.
+  // The default configuration first (what a user gets), then keyword-only when a model
+  // was in play (or the default run did not finish), so keyword figures exist either way.
   const fullDir = join(workDir, 'deps-index');
+  const kwDir = join(workDir, 'deps-index-kw');
   const fullIndex = await indexOnce(cli, 'cold index (default settings)', ws, fullDir, [], opts.indexTimeoutMs);
-  const reindex = fullIndex.error ? null : await indexOnce(cli, 'no-change re-index', ws, fullDir, [], opts.indexTimeoutMs);
-  const st = await runCli(cli, ['status', '--workspace', ws, '--index-dir', fullDir, '--json'], { timeoutMs: 60_000 });
-  const status = lastJson<{ model?: { semantic?: boolean } }>(st.stdout) ?? { error: `exit ${st.code}: ${st.stderrTail.slice(-300)}` };
   const embedded = Number((fullIndex.summary as { embeddedChunks?: number } | null)?.embeddedChunks ?? 0) > 0;
   let keywordIndex: IndexRun | null = null;
-  if (embedded && opts.keywordOnlyArgs) {
-    keywordIndex = await indexOnce(cli, 'cold index (keyword only)', ws, join(workDir, 'deps-index-kw'), opts.keywordOnlyArgs, opts.indexTimeoutMs);
+  if ((embedded || fullIndex.error) && opts.keywordOnlyArgs) {
+    keywordIndex = await indexOnce(cli, 'cold index (keyword only)', ws, kwDir, opts.keywordOnlyArgs, opts.indexTimeoutMs);
   }
+  // Later measurements use the default index when it finished, else the keyword-only one.
+  const useKw = Boolean(fullIndex.error && keywordIndex && !keywordIndex.error);
+  const dir = useKw ? kwDir : fullDir;
+  const extra = useKw ? opts.keywordOnlyArgs! : [];
+  const reindex = fullIndex.error && !useKw ? null : await indexOnce(cli, `no-change re-index${useKw ? ' (keyword only)' : ''}`, ws, dir, extra, opts.indexTimeoutMs);
+  const st = await runCli(cli, ['status', '--workspace', ws, '--index-dir', fullDir, '--json'], { timeoutMs: 60_000 });
+  const status = lastJson<{ model?: { semantic?: boolean } }>(st.stdout) ?? { error: `exit ${st.code}: ${st.stderrTail.slice(-300)}` };
 
   const queries = sampleQueries(files, ws);
   const byKind: Record<string, number> = {};
@@ -143,7 +152,8 @@ export async function runSpeed(cli: CliCommandLine, repo: string, workDir: strin
     rg: null,
     change: { trials: [], medianMs: null, maxMs: null },
   };
-  if (!fullIndex.error) await serveMeasurements(cli, ws, fullDir, files, queries, opts, result);
+  if (!fullIndex.error || useKw) await serveMeasurements(cli, ws, dir, extra, files, queries, opts, result);
+  result.serve.index = useKw ? 'keyword-only index (the default run did not finish)' : 'default index';
 
   log('speed: ripgrep over the same files…');
   try {
@@ -162,10 +172,10 @@ export async function runSpeed(cli: CliCommandLine, repo: string, workDir: strin
 }
 
 /** Everything measured against one long-running `serve` process. */
-async function serveMeasurements(cli: CliCommandLine, ws: string, indexDir: string, files: readonly CorpusFile[], queries: readonly SampledQuery[], opts: SpeedOptions, result: SpeedResult): Promise<void> {
+async function serveMeasurements(cli: CliCommandLine, ws: string, indexDir: string, extra: string[], files: readonly CorpusFile[], queries: readonly SampledQuery[], opts: SpeedOptions, result: SpeedResult): Promise<void> {
   log('speed: starting serve…');
   const started = performance.now();
-  const serve = ServeSession.start(cli, ['--workspace', ws, '--index-dir', indexDir]);
+  const serve = ServeSession.start(cli, ['--workspace', ws, '--index-dir', indexDir, ...extra]);
   try {
     // Ready means: the start-up pass reported, and a search is answered.
     await serve.waitForEvent((m) => m.event === 'indexed' || m.event === 'ready', 180_000);
