@@ -23,6 +23,7 @@ describe('keeping the index current', { timeout: 10 * 60_000 }, () => {
   });
 
   after(async () => {
+    if (win) await screenshot(win.page, 'reindex-final');
     await win?.close();
   });
 

@@ -21,6 +21,7 @@ describe('search panel', { timeout: 10 * 60_000 }, () => {
   });
 
   after(async () => {
+    if (win) await screenshot(win.page, 'search-final');
     await win?.close();
   });
 

@@ -17,6 +17,7 @@ describe('worker crash', { timeout: 10 * 60_000 }, () => {
   });
 
   after(async () => {
+    if (win) await screenshot(win.page, 'worker-final');
     await win?.close();
   });
 

@@ -60,22 +60,22 @@ export function quickInput(page: Page): Locator {
  */
 export async function runCommand(page: Page, title: string): Promise<void> {
   const input = quickInput(page).locator('input');
-  // Right after a quick pick closes (or while focus moves into a panel) VS Code can eat
-  // the F1 or close the new palette at once; the palette's visible input is the state
-  // to wait for, and F1 is pressed again when it does not come.
+  const row = quickInput(page).locator('.monaco-list-row', { hasText: title }).first();
+  // Right after a quick pick closes, or while a panel that is opening takes focus, VS Code
+  // can eat the F1 or close the new palette at once. The palette's input and the row are
+  // the states to wait for; when either goes away the whole step is tried again (a click
+  // that did not land ran nothing, so a retry cannot run the command twice).
   for (let attempt = 1; ; attempt++) {
     await dismissQuickInput(page);
     await page.keyboard.press('F1');
     try {
       await input.fill(`>${title}`, { timeout: 10_000 });
-      break;
+      await row.click({ timeout: 10_000 });
+      return;
     } catch (err) {
-      if (attempt >= 3) throw new Error(`e2e: the command palette did not open for "${title}"`, { cause: err });
+      if (attempt >= 3) throw new Error(`e2e: could not run "${title}" from the command palette`, { cause: err });
     }
   }
-  const row = quickInput(page).locator('.monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible' });
-  await row.click();
 }
 
 /** Picks a row in an open quick pick by its visible text. */
