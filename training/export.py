@@ -60,7 +60,7 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--fp32", action="store_true")
     ap.add_argument("--no-int8", action="store_true")
-    ap.add_argument("--max-length", type=int, default=512)
+    ap.add_argument("--max-length", type=int, default=256)
     ap.add_argument("--meta", default="{}", help="JSON merged into config.json under `conexus`")
     a = ap.parse_args()
     table = np.load(a.table).astype(np.float32)
