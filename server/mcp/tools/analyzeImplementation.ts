@@ -148,7 +148,8 @@ export function registerAnalyzeImplementation(server: McpServer, ctx: ToolContex
       defined_at: (index.definitions.get(n) ?? []).slice(0, 3).map((d) => ({ path: d.path, start_line: d.startLine, end_line: d.endLine })),
     }));
 
-    const word = new RegExp(`(^|[^\\w$])${name.replace(/[$]/g, '\\$')}([^\\w$]|$)`);
+    // Symbol names come from many grammars (`operator+`, `[Symbol.iterator]`): escape everything.
+    const word = new RegExp(`(^|[^\\w$])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w$]|$)`);
     const callers: z.infer<typeof Ref>[] = [];
     const tests: z.infer<typeof Ref>[] = [];
     let nCallers = 0;
