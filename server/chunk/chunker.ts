@@ -10,7 +10,7 @@
 import type Parser from 'web-tree-sitter';
 import { callQuery, callsInRows, collectCalls, MAX_CALLS, type CallSite } from './callQueries';
 import { rulesFor } from './defRulesMore';
-import { grammarLogger, loadGrammar, loadedGrammar, type LoadedGrammar } from './grammars';
+import { grammarLogger, loadGrammar, loadedGrammar, renewParser, type LoadedGrammar } from './grammars';
 import { grammarFor } from './languages';
 import { indexLines, lineWindows, rowsText, type LineIndex } from './lineIndex';
 import { chunkMarkdown } from './markdown';
@@ -103,8 +103,9 @@ function chunkWith(input: ChunkInput, o: Required<ChunkOptions>, grammar: Loaded
   try {
     tree = parser.parse(input.text);
   } catch (error) {
-    // A parse stopped by the time limit must be reset, or the next parse resumes it.
-    parser.reset();
+    // A parse stopped by the time limit must be reset, or the next parse resumes it;
+    // one stopped by an internal error gets a fresh parser.
+    renewParser(input.language, error);
     grammarLogger().debug(`conexus chunk: ${input.path}: parse failed or timed out (${String(error)}); cut by outline`);
     return outlineChunks(ix, o);
   }

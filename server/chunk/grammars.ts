@@ -147,6 +147,29 @@ async function load(language: string): Promise<LoadedGrammar | null> {
   return result;
 }
 
+/**
+ * Replaces a language's parser after a parse threw something other than a timeout:
+ * some grammars' scanners call functions their wasm build lacks (bash heredocs), and
+ * a parser interrupted that way is not trusted with the next file.
+ */
+export function renewParser(language: string, error: unknown): void {
+  const g = ready.get(language);
+  if (!g) return;
+  if (error instanceof Error && error.message === 'Parsing failed') {
+    g.parser.reset(); // the time limit: the parser is fine once reset
+    return;
+  }
+  try {
+    g.parser.delete();
+  } catch {
+    // Deleting a broken parser may fail too; the new one below is what matters.
+  }
+  const parser = new Parser();
+  parser.setLanguage(g.language);
+  g.parser = parser;
+  logger.debug(`conexus chunk: renewed the ${language} parser after an internal error (${String(error)})`);
+}
+
 /** Loads the grammars for these languages now (e.g. at startup), so chunking can run synchronously. */
 export async function preloadGrammars(languages: Iterable<string>): Promise<void> {
   await Promise.all([...languages].map((l) => loadGrammar(l)));

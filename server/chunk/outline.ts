@@ -40,6 +40,9 @@ const OPENERS: Array<[RegExp, SymbolKind, boolean?]> = [
   [/^impl(?:<[^>]*>)?\s+(?:[\w:<>, ]+\s+for\s+)?([A-Za-z_][\w:]*)/, 'impl'],
   [/^(?:pub(?:\([^)]*\))?\s+)?mod\s+([A-Za-z_]\w*)/, 'module'],
   [/^module\s+([A-Z][\w:]*)/, 'module'],
+  // Shell functions: `name() {` and `function name {` (last: `main()` alone is rare elsewhere).
+  [/^function\s+([A-Za-z_][\w.:-]*)\s*(?:\(\))?\s*(?:\{|$)/, 'function'],
+  [/^([A-Za-z_][\w.:-]*)\s*\(\)\s*(?:\{|$)/, 'function'],
 ];
 
 const COMMENT = /^(\/\/|\/\*|\*|#(?![[!])|--|"""|''')/;

@@ -6,7 +6,7 @@
 import type Parser from 'web-tree-sitter';
 import type { SymbolKind } from '../../protocol/search';
 import { rulesFor, definitionOf } from './defRulesMore';
-import { grammarLogger, loadGrammar } from './grammars';
+import { grammarLogger, loadGrammar, renewParser } from './grammars';
 import { grammarFor } from './languages';
 import { endRow, isCallable, members, startRow } from './segments';
 import type { ChunkInput } from './types';
@@ -52,7 +52,7 @@ export async function extractDefinitions(input: ChunkInput): Promise<Definition[
     grammar.parser.setTimeoutMicros(PARSE_TIMEOUT_MICROS);
     tree = grammar.parser.parse(input.text);
   } catch (error) {
-    grammar.parser.reset();
+    renewParser(input.language, error);
     grammarLogger().debug(`conexus chunk: ${input.path}: parse failed (${String(error)}); no definitions listed`);
     return [];
   }

@@ -65,3 +65,14 @@ test('a parse that runs out of time is cut by outline, and the parser recovers f
     configureGrammars({ logger: silentLogger });
   }
 });
+
+test('a grammar that throws inside its scanner falls back to outline and gets a fresh parser', async () => {
+  // The bash grammar calls isalpha(), which this web-tree-sitter runtime lacks, on `!=` in [[ ]].
+  const broken = 'deploy() {\n  if [[ "$ENV" != "prod" ]]; then\n    echo skip\n  fi\n}\n';
+  const chunks = await chunkFile({ path: 'a.sh', text: broken, language: 'bash' }, { minLines: 1 });
+  assert.equal(chunks.map((c) => c.text).join('\n') + '\n', broken);
+  assert.equal(chunks[0].symbol, 'deploy');
+  const fine = 'build() {\n  make\n}\n';
+  const after = await chunkFile({ path: 'b.sh', text: fine, language: 'bash' });
+  assert.deepEqual(after.map((c) => [c.symbol, c.calls]), [['build', ['make']]]);
+});
