@@ -150,8 +150,9 @@ export class Engine implements EngineApi {
     this.pendingBody = null;
     this.generation = null;
     if (this.lock) {
-      quarantine(this.indexDir, err.message, this.logger);
-      prepareIndexDir(this.indexDir, this.roots.map((r) => r.absPath), this.logger);
+      // Only the snapshot is suspect. Vectors are keyed by content hash and checked on
+      // their own, so they stay and the rebuild reuses them instead of re-embedding.
+      quarantine(this.indexDir, err.message, this.logger, (name) => name === 'CURRENT' || /^snap-\d+$/.test(name));
       this.dirty = true;
     } else {
       this.logger.warn(`${err.message}; the writer will rebuild it`);

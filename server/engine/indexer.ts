@@ -154,6 +154,7 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
   for (const p of jobs.values()) await p.catch(() => undefined);
   report(i);
 
+  logReadProblems(ctx.logger, [...skipped, ...readSkips]);
   const leftover = todo.slice(i).map((f) => f.absPath);
   const skipsBefore = JSON.stringify(ctx.store.skipped);
   mergeSkips(ctx.store, [...skipped, ...carriedSkips, ...readSkips], paths ? new Set([...files.map((f) => f.path), ...gone, ...skipped.map((s) => s.path)]) : null);
@@ -210,6 +211,22 @@ async function statPaths(ctx: PassContext, absPaths: string[]): Promise<{ files:
     files.push({ root: loc.root, absPath: abs, path: display, size: st.size, mtimeMs: st.mtimeMs });
   }
   return { files, skipped, gone };
+}
+
+/**
+ * One line per pass for files that could not be read or vanished before their read,
+ * with a few examples: enough to act on, never a line per file.
+ */
+function logReadProblems(logger: Logger, skips: SkipRecord[]): void {
+  for (const reason of ['unreadable', 'vanished'] as const) {
+    const paths = skips.filter((s) => s.reason === reason).map((s) => s.path);
+    if (paths.length === 0) continue;
+    const examples = paths.slice(0, 3).join(', ') + (paths.length > 3 ? ', …' : '');
+    if (reason === 'unreadable') {
+      logger.warn(`${paths.length} file(s) or folder(s) could not be read (permission denied): ${examples}; they are left out of the index. Grant read access or exclude them in .conexusignore.`);
+    }
+    else logger.info(`${paths.length} file(s) vanished before they could be read: ${examples}`);
+  }
 }
 
 /** Replaces skip records: all of them after a full walk, only those of `touched` paths otherwise. */

@@ -9,7 +9,8 @@ import type { IndexProgress, ModelStatus } from '../../protocol/status';
 import { ConexusError } from '../../protocol/errors';
 import { loadEmbedder, type Embedder } from '../embed/embedder';
 import type { ChunkStore } from '../store/chunkStore';
-import { VectorStore } from '../store/vectorStore';
+import { quarantine } from '../store/indexDir';
+import { VectorBackendUnavailable, VectorStore } from '../store/vectorStore';
 import { embedMissing } from './embedding';
 import type { Logger } from './logger';
 
@@ -39,14 +40,25 @@ export class SemanticIndex {
       else logger.warn(`semantic search is off: ${reason}`);
       return new SemanticIndex(dir, null, null, reason, logger, readOnly);
     }
-    try {
-      const vectors = await VectorStore.open(dir, embedder.id, embedder.dimension, logger, readOnly);
-      logger.info(`embedding model ${embedder.id} (dimension ${embedder.dimension}); ${vectors?.size ?? 0} vectors stored`);
-      return new SemanticIndex(dir, embedder, vectors, vectors ? undefined : 'no vectors yet for this model', logger, readOnly);
-    } catch (err) {
-      // A native-module or table failure must not take keyword search down with it.
-      logger.error('opening the vector table failed', err);
-      return new SemanticIndex(dir, embedder, null, `the vector store could not be opened (${(err as Error).message}); keyword search still works`, logger, readOnly);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const vectors = await VectorStore.open(dir, embedder.id, embedder.dimension, logger, readOnly);
+        logger.info(`embedding model ${embedder.id} (dimension ${embedder.dimension}); ${vectors?.size ?? 0} vectors stored`);
+        return new SemanticIndex(dir, embedder, vectors, vectors ? undefined : 'no vectors yet for this model', logger, readOnly);
+      } catch (err) {
+        // A native-module or table failure must not take keyword search down with it.
+        if (err instanceof VectorBackendUnavailable) {
+          logger.warn(`semantic search is off: ${err.message}`);
+          return new SemanticIndex(dir, embedder, null, err.message, logger, readOnly);
+        }
+        if (attempt === 0 && !readOnly) {
+          // A damaged table: set it aside and start an empty one; vectors are recomputed.
+          quarantine(indexDir, `an unreadable vector table (${(err as Error).message.split('\n')[0]})`, logger, (name) => name === 'vectors');
+          continue;
+        }
+        logger.error('opening the vector table failed', err);
+        return new SemanticIndex(dir, embedder, null, `the vector store could not be opened (${(err as Error).message.split('\n')[0]}); keyword search still works`, logger, readOnly);
+      }
     }
   }
 

@@ -81,16 +81,18 @@ export function ensureIndexFolder(dir: string): void {
 }
 
 /**
- * Moves everything in the index folder except the lock into `quarantine/<time>/` so a
- * broken index can be inspected later but never blocks a rebuild. Older quarantines
+ * Moves everything in the index folder except the lock (or only the entries `only`
+ * accepts) into `quarantine/<time>/` so a broken index can be inspected later but never
+ * blocks a rebuild. Older quarantines
  * beyond the newest two are deleted to bound disk use.
  */
-export function quarantine(dir: string, reason: string, logger: Logger): string {
+export function quarantine(dir: string, reason: string, logger: Logger, only?: (name: string) => boolean): string {
   const qRoot = path.join(dir, 'quarantine');
   const target = path.join(qRoot, new Date().toISOString().replace(/[:.]/g, '-'));
   fs.mkdirSync(target, { recursive: true });
   for (const name of fs.readdirSync(dir)) {
     if (name === 'lock' || name === 'quarantine' || name === 'mcp.sock') continue;
+    if (only && !only(name)) continue;
     try {
       fs.renameSync(path.join(dir, name), path.join(target, name));
     } catch (err) {

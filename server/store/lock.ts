@@ -35,6 +35,9 @@ export class WriterLock {
       const owner = readOwner(file);
       // A lock of our own pid belongs to another engine in this process: still one writer.
       if (owner && isAlive(owner)) return null;
+      // An empty or half-written lock is being created by another process right now
+      // (exclusive create, then write): it is theirs unless it has been that way too long.
+      if (!owner && ageMs(file) < UNREADABLE_LOCK_GRACE_MS) return null;
       // The owner is gone. Rename the stale lock away atomically: of two processes
       // reclaiming at once, only one rename succeeds, then both retry the exclusive create.
       try {
@@ -59,6 +62,17 @@ export class WriterLock {
     this.released = true;
     const owner = readOwner(this.file);
     if (owner && owner.pid === process.pid) fs.rmSync(this.file, { force: true });
+  }
+}
+
+/** How long a lock file may stay unreadable before it is considered abandoned. */
+const UNREADABLE_LOCK_GRACE_MS = 5_000;
+
+function ageMs(file: string): number {
+  try {
+    return Date.now() - fs.statSync(file).mtimeMs;
+  } catch {
+    return Infinity;
   }
 }
 

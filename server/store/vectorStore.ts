@@ -6,14 +6,21 @@
  * maps hashes back to chunks and applies filters.
  */
 import { createHash } from 'node:crypto';
-import * as lancedb from '@lancedb/lancedb';
-import { Field, FixedSizeList, Float32, Schema, Utf8 } from 'apache-arrow';
+import type * as lancedb from '@lancedb/lancedb';
 import type { Logger } from '../engine/logger';
 
 /** Rows written in one LanceDB commit; fewer, larger commits mean fewer fragments. */
 const WRITE_BATCH = 4096;
-/** Fragments above which the table is compacted and old versions pruned. */
-const COMPACT_AFTER_WRITES = 16;
+/** Commits after which the table is compacted and old versions pruned. */
+const COMPACT_AFTER_WRITES = 8;
+/**
+ * Old table versions younger than this are kept so a reader in another process that
+ * opened one a moment ago can finish its query; older ones are deleted at compaction.
+ */
+const VERSION_GRACE_MS = 10_000;
+
+/** LanceDB itself cannot be loaded (a broken native binary): no table can be opened, none is damaged. */
+export class VectorBackendUnavailable extends Error {}
 
 /** A nearest-neighbour hit: a content hash and its cosine similarity. */
 export interface VectorHit {
@@ -42,7 +49,19 @@ export class VectorStore {
 
   /** Opens (or creates) the table for `modelId` under `dir` and loads the set of stored hashes. */
   static async open(dir: string, modelId: string, dimension: number, logger: Logger, readOnly = false): Promise<VectorStore | null> {
-    const db = await lancedb.connect(dir);
+    // Loaded here, not at the top: a LanceDB native binary that fails to load must cost
+    // semantic search only, never the keyword engine that does not need it.
+    let lance: typeof import('@lancedb/lancedb');
+    let arrow: typeof import('apache-arrow');
+    try {
+      // require, not import(): the bundle is CommonJS, and a load failure must surface here.
+      lance = require('@lancedb/lancedb') as typeof import('@lancedb/lancedb');
+      arrow = require('apache-arrow') as typeof import('apache-arrow');
+    } catch (err) {
+      throw new VectorBackendUnavailable(`the LanceDB native module could not be loaded (${(err as Error).message.split('\n')[0]}); reinstall the extension (or run npm ci) for semantic search`, { cause: err });
+    }
+    const { Field, FixedSizeList, Float32, Schema, Utf8 } = arrow;
+    const db = await lance.connect(dir);
     const name = tableNameFor(modelId);
     const names = await db.tableNames();
     let table: lancedb.Table;
@@ -102,7 +121,9 @@ export class VectorStore {
   async pruneOrphans(isLive: (hash: string) => boolean, force = false): Promise<number> {
     const orphans = [...this.known].filter((h) => !isLive(h));
     if (orphans.length === 0) return 0;
-    if (!force && orphans.length < Math.max(10_000, this.known.size - orphans.length)) return 0;
+    // Orphans are kept for reuse up to a quarter of the live vectors (at least 2,000), so
+    // disk use stays within a fixed factor of what the workspace needs.
+    if (!force && orphans.length <= Math.max(2_000, (this.known.size - orphans.length) / 4)) return 0;
     await this.flush();
     for (let i = 0; i < orphans.length; i += 1000) {
       const list = orphans.slice(i, i + 1000).map((h) => `'${h.replace(/'/g, "''")}'`).join(',');
@@ -117,7 +138,7 @@ export class VectorStore {
   async compact(): Promise<void> {
     this.writesSinceCompact = 0;
     try {
-      await this.table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+      await this.table.optimize({ cleanupOlderThan: new Date(Date.now() - VERSION_GRACE_MS) });
     } catch (err) {
       this.logger.warn(`vector table compaction failed (will retry later): ${(err as Error).message}`);
     }

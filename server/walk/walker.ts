@@ -83,8 +83,9 @@ export async function walk(roots: Root[], opts: WalkOptions): Promise<WalkResult
   state.files.sort(byPath);
   state.skipped.sort(byPath);
   if (state.unreadable > 0) {
+    // Debug only: the index pass adds the files that fail at read time and warns once for all.
     const example = state.skipped.find((s) => s.reason === 'unreadable')?.path;
-    opts.logger.warn(
+    opts.logger.debug(
       `${state.unreadable} file(s) or folder(s) could not be read (permission denied), e.g. ${example}; ` +
         'they are left out of the index. Grant read access or exclude them in .conexusignore.',
     );

@@ -36,10 +36,16 @@ ${workspaceUsage}`,
     const engine = await openEngine(ctx, rootsFrom(ctx.values));
     const write = (obj: unknown) => ctx.stdout.write(`${JSON.stringify(obj)}\n`);
     try {
-      const summary = await engine.index();
-      engine.onIndexed((e) => write({ event: 'indexed', ...e }));
-      await engine.startWatching();
-      write({ event: 'ready', files: summary.files, chunks: summary.chunks, timings: summary.timings });
+      if (engine.writer) {
+        const summary = await engine.index();
+        engine.onIndexed((e) => write({ event: 'indexed', ...e }));
+        await engine.startWatching();
+        write({ event: 'ready', writer: true, files: summary.files, chunks: summary.chunks, timings: summary.timings });
+      } else {
+        // Another process owns the index and keeps it current; this one answers from it.
+        const s = engine.status();
+        write({ event: 'ready', writer: false, files: s.files, chunks: s.chunks });
+      }
       const rl = readline.createInterface({ input: ctx.stdin, crlfDelay: Infinity });
       for await (const line of rl) {
         if (!line.trim()) continue;
