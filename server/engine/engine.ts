@@ -182,6 +182,10 @@ export class Engine implements EngineApi {
       await this.pool.close();
       if (pass.leftover.length) this.watching.requeue(pass.leftover);
       const tEmbed = performance.now();
+      // Vectors can be missing while the chunks are still on disk: a new model, a vector
+      // table rebuilt after damage, or a pass stopped before embedding finished.
+      const pb = this.pendingBody;
+      if (pb && this.semantic.vectors && (this.semantic.vectors.size === 0 || pb.counts.embedded < pb.counts.chunks)) this.ensureBody();
       const embedded = await this.semantic.embedMissing(this.store, {
         signal, progress: (p) => this.setProgress(p), shouldStop: () => this.paused || this.closed,
       });
