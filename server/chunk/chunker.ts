@@ -76,13 +76,20 @@ export function chunkFileSync(input: ChunkInput, opts?: ChunkOptions): Chunk[] |
   return chunkWith(input, resolve(opts), grammar ?? null);
 }
 
+/** Defaults for absent, undefined or non-finite fields; counts are whole and at least 1. */
 function resolve(opts?: ChunkOptions): Required<ChunkOptions> {
-  const o: Required<ChunkOptions> = { ...DEFAULT_CHUNK_OPTIONS, ...opts };
-  o.maxLines = Math.max(1, Math.floor(o.maxLines));
-  o.maxChars = Math.max(1, Math.floor(o.maxChars));
-  o.minLines = Math.max(1, Math.floor(o.minLines));
-  o.windowLines = Math.max(1, Math.min(Math.floor(o.windowLines), o.maxLines));
-  return o;
+  const d = DEFAULT_CHUNK_OPTIONS;
+  const count = (v: number | undefined, def: number) => (Number.isFinite(v) ? Math.max(1, Math.floor(v!)) : def);
+  const maxLines = count(opts?.maxLines, d.maxLines);
+  return {
+    maxLines,
+    maxChars: count(opts?.maxChars, d.maxChars),
+    minLines: count(opts?.minLines, d.minLines),
+    windowLines: Math.min(count(opts?.windowLines, d.windowLines), maxLines),
+    parseTimeoutMicros: count(opts?.parseTimeoutMicros, d.parseTimeoutMicros),
+    maxParseChars: Number.isFinite(opts?.maxParseChars) ? Math.max(0, opts!.maxParseChars!) : d.maxParseChars,
+    strategy: opts?.strategy ?? d.strategy,
+  };
 }
 
 function chunkWith(input: ChunkInput, o: Required<ChunkOptions>, grammar: LoadedGrammar | null): Chunk[] {

@@ -173,3 +173,10 @@ test('test suites are cut into their cases, named by title with the suite as con
   assert.ok(c5 && c5.kind === 'block' && c5.container === 'runner' && c5.calls.includes('run5'));
   assertExactCover(text, chunks);
 });
+
+test('undefined or invalid options fall back to the defaults', async () => {
+  const text = Array.from({ length: 130 }, (_, i) => `x${i}`).join('\n');
+  const input = { path: 'a.txt', text, language: 'text' };
+  const expected = await chunkFile(input);
+  assert.deepEqual(await chunkFile(input, { maxLines: undefined, maxChars: Number.NaN, windowLines: undefined }), expected);
+});
