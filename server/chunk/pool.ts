@@ -147,7 +147,8 @@ function startWorker(options: ChunkPoolOptions): Worker {
     throw new Error(`conexus chunk: no chunk worker script at ${bundled}; build server/chunk/worker.ts to that name or pass workerScript`);
   }
   // Running from source (tests, `npm run conexus`): load the TypeScript worker through tsx.
-  const tsx = require.resolve('tsx/cjs');
+  // Resolved at run time only (a computed name keeps bundlers from treating it as a dependency).
+  const tsx = require.resolve(['tsx', 'cjs'].join('/'));
   return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, {
     eval: true, workerData, execArgv: [],
   });
