@@ -128,6 +128,34 @@ async function main(): Promise<void> {
   const perIssue: Array<{ id: string; gold: string; rank: number; bm25Rank: number; top3: string[] }> = [];
   const stepMs: number[] = [];
   const changedFiles: number[] = [];
+  let rebuilds = 0;
+
+  function writeResults(partial: boolean) {
+    const conexus = score(perIssue.map((p) => p.rank));
+    const baseline = score(perIssue.map((p) => p.bm25Rank));
+    const result = {
+      partial,
+      rebuilds,
+      benchmark: 'swebench-lite dev-sympy file localisation',
+      date: new Date().toISOString(),
+      conexusCommit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO }).toString().trim(),
+      issues: perIssue.length,
+      commits: commits.length,
+      model,
+      chunkSearch: model === 'none' ? 'keyword (no embedding model)' : 'hybrid',
+      conexus,
+      bm25WholeFile: baseline,
+      timings: {
+        firstIndexAndLocateMs: stepMs[0] ?? 0,
+        meanIncrementalIndexAndLocateMs: Math.round(stepMs.slice(1).reduce((a, b) => a + b, 0) / Math.max(1, stepMs.length - 1)),
+        meanChangedFilesPerStep: Math.round(changedFiles.slice(1).reduce((a, b) => a + b, 0) / Math.max(1, changedFiles.length - 1)),
+      },
+      perIssue,
+    };
+    mkdirSync(path.dirname(RESULTS), { recursive: true });
+    writeFileSync(RESULTS, JSON.stringify(result, null, 2) + '\n');
+    return result;
+  }
 
   try {
     for (const [n, commit] of commits.entries()) {
@@ -138,7 +166,18 @@ async function main(): Promise<void> {
       const queries = path.join(work, 'queries.jsonl');
       writeFileSync(queries, batch.map((i) => JSON.stringify({ query: i.problem_statement.slice(0, 20_000) })).join('\n') + '\n');
       const t0 = Date.now();
-      const out = await runLocate(['--queries', queries, '--workspace', ws, '--index-dir', indexDir, '--model', model, '--k', '50']);
+      const locateArgs = ['--queries', queries, '--workspace', ws, '--index-dir', indexDir, '--model', model, '--k', '50'];
+      let out: string;
+      try {
+        out = await runLocate(locateArgs);
+      } catch (error) {
+        // An engine failure must not sink an hour of benchmark: rebuild the index from
+        // scratch once for this commit, and count it in the results.
+        process.stderr.write(`  locate failed (${(error as Error).message.split('\n')[0].slice(0, 200)}); rebuilding the index once\n`);
+        rebuilds++;
+        rmSync(indexDir, { recursive: true, force: true });
+        out = await runLocate(locateArgs);
+      }
       stepMs.push(Date.now() - t0);
       const answers = out.trim().split('\n').map((l) => JSON.parse(l) as { files: Array<{ path: string }> });
 
@@ -155,41 +194,23 @@ async function main(): Promise<void> {
         perIssue.push({ id: issue.instance_id, gold, rank, bm25Rank, top3: answers[j].files.slice(0, 3).map((f) => f.path) });
       });
       process.stderr.write(`[${n + 1}/${commits.length}] ${commit.slice(0, 10)}: ${changedFiles[n]} files changed, index+locate ${stepMs[n]} ms\n`);
+      // Results so far, so a run cut short still reports what it measured.
+      writeResults(n + 1 < commits.length);
     }
   } finally {
     blobs.close();
     if (!values.keep) rmSync(work, { recursive: true, force: true });
   }
 
-  const conexus = score(perIssue.map((p) => p.rank));
-  const baseline = score(perIssue.map((p) => p.bm25Rank));
-  const result = {
-    benchmark: 'swebench-lite dev-sympy file localisation',
-    date: new Date().toISOString(),
-    conexusCommit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO }).toString().trim(),
-    issues: perIssue.length,
-    commits: commits.length,
-    model,
-    chunkSearch: model === 'none' ? 'keyword (no embedding model)' : 'hybrid',
-    conexus,
-    bm25WholeFile: baseline,
-    timings: {
-      firstIndexAndLocateMs: stepMs[0] ?? 0,
-      meanIncrementalIndexAndLocateMs: Math.round(stepMs.slice(1).reduce((a, b) => a + b, 0) / Math.max(1, stepMs.length - 1)),
-      meanChangedFilesPerStep: Math.round(changedFiles.slice(1).reduce((a, b) => a + b, 0) / Math.max(1, changedFiles.length - 1)),
-    },
-    perIssue,
-  };
-  mkdirSync(path.dirname(RESULTS), { recursive: true });
-  writeFileSync(RESULTS, JSON.stringify(result, null, 2) + '\n');
+  const result = writeResults(false);
   const row = (name: string, s: Scores) => `| ${name} | ${s.acc1.toFixed(3)} | ${s.acc5.toFixed(3)} | ${s.acc10.toFixed(3)} | ${s.mrr.toFixed(3)} |`;
   process.stdout.write([
     `sympy file localisation, ${perIssue.length} issues at ${commits.length} commits (chunk search: ${result.chunkSearch})`,
     '',
     '| method | Acc@1 | Acc@5 | Acc@10 | MRR |',
     '|---|---|---|---|---|',
-    row('conexus locate_relevant_files', conexus),
-    row('BM25 over whole files (baseline)', baseline),
+    row('conexus locate_relevant_files', result.conexus),
+    row('BM25 over whole files (baseline)', result.bm25WholeFile),
     '',
     `first index + locate ${(result.timings.firstIndexAndLocateMs / 1000).toFixed(1)} s; then ${(result.timings.meanIncrementalIndexAndLocateMs / 1000).toFixed(1)} s per commit (${result.timings.meanChangedFilesPerStep} changed files on average). Results: ${path.relative(REPO, RESULTS)}`,
     '',
