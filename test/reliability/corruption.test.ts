@@ -75,11 +75,6 @@ function damage(file: string, how: Damage): void {
   }
 }
 
-/** Why a snapshot file's damage does not recover with a model loaded (engine.ts opens the vectors, then quarantines them). */
-const STALE_VECTORS = 'engine bug: Engine.open opens the vector table (engine.ts:89) before loadSnapshot; resetAfterCorruption (engine.ts:153) then quarantines everything including vectors/, so the open table points at moved files and index() fails with a LanceDB "not found" error';
-/** Why damaged LanceDB files do not recover. */
-const VECTORS_OFF = 'engine bug: semantic.ts:46-49 turns semantic search off for good when the vector table fails to open, instead of quarantining vectors/ and re-embedding';
-
 const SNAPSHOT_CASES: Array<{ name: string; target: Target; how: Damage }> = [
   { name: 'files.json truncated', target: inSnap('files.json'), how: 'truncate' },
   { name: 'files.json garbage', target: inSnap('files.json'), how: 'garbage' },
@@ -156,17 +151,13 @@ for (const c of SNAPSHOT_CASES) {
   test(`${c.name}, keyword only: detected, rebuilt, searchable`, { timeout: 60_000 }, async () => {
     await checkRecovery(damageAt(c.target, c.how), { semantic: false, detect: true });
   });
-  // Damage found by meta.json checks is quarantined before the vectors are opened, and
-  // an empty CURRENT just means "no snapshot": both recover with a model. Damage found
-  // while loading the snapshot is quarantined after the vectors are open (see STALE_VECTORS).
-  const quarantines = !['CURRENT emptied', 'meta.json truncated', 'meta.json deleted'].includes(c.name);
-  test(`${c.name}, with a model: detected, rebuilt, semantic search back`, { timeout: 60_000, ...(quarantines ? { todo: STALE_VECTORS } : {}) }, async () => {
+  test(`${c.name}, with a model: detected, rebuilt, semantic search back`, { timeout: 60_000 }, async () => {
     await checkRecovery(damageAt(c.target, c.how), { semantic: true, detect: true });
   });
 }
 
 for (const c of VECTOR_CASES) {
-  test(`${c.name}: detected, rebuilt, semantic search back`, { timeout: 60_000, ...(c.detect ? { todo: VECTORS_OFF } : {}) }, async () => {
+  test(`${c.name}: detected, rebuilt, semantic search back`, { timeout: 60_000 }, async () => {
     await checkRecovery(damageAt(c.target, c.how), { semantic: true, detect: c.detect });
   });
 }

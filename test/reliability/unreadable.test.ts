@@ -71,7 +71,7 @@ test('permission denied (run as nobody): each unreadable file or folder is count
   }
 });
 
-test('permission denied is logged once, naming what could not be read', { skip: cannotDropPrivileges() ?? false, todo: 'engine bug: an unreadable file (stat ok, read EACCES) becomes a skip record in indexer.ts without any log line; only unreadable folders are warned about by the walker' }, async () => {
+test('permission denied is logged once, naming what could not be read', { skip: cannotDropPrivileges() ?? false }, async () => {
   const ws = temp.workspace({ 'src/a.py': pySource(1), 'src/private_notes.py': pySource(3), 'locked/inner.py': pySource(4) });
   openUp(ws);
   fs.chmodSync(path.join(ws, 'src', 'private_notes.py'), 0o600);
@@ -121,7 +121,7 @@ test('a file deleted between the walk and its read is counted once and the rest 
   }
 });
 
-test('a file deleted between the walk and its read is logged once', { todo: 'engine bug: a file that vanishes before its read becomes a skip record (indexer.ts readSkips) with no log line at any level' }, async () => {
+test('a file deleted between the walk and its read is logged once', async () => {
   const files: Record<string, string> = {};
   for (let i = 0; i < 20; i++) files[`src/m${String(i).padStart(2, '0')}.py`] = pySource(i);
   const ws = temp.workspace(files);
