@@ -48,9 +48,20 @@ export async function search(ctx: SearchContext, params: SearchParams, signal?: 
   // Fusion needs depth beyond k: a hit ranked 30th by one signal can win on both.
   const pool = Math.max(params.k * 5, 50);
   const hints = extractQueryHints(params.query);
-  const keywordHits = mode === 'semantic' ? [] : keywordSearch(ctx, hints.text, pool, filter);
+  let keywordHits = mode === 'semantic' ? [] : keywordSearch(ctx, hints.text, pool, filter);
   throwIfAborted(signal);
-  const semantic = mode === 'keyword' ? { ids: [], scores: [] } : await semanticSearch(ctx, params.query, pool, filter);
+  let semantic: RankedList = { ids: [], scores: [] };
+  if (mode !== 'keyword') {
+    try {
+      semantic = await semanticSearch(ctx, params.query, pool, filter);
+    } catch (err) {
+      // The vector side failing (a table compacted under a reader, a model error) costs
+      // this query its semantic half, not the answer.
+      notice = `semantic search failed for this query (${(err as Error).message.split('\n')[0]}); answered with keyword search`;
+      if (mode === 'semantic') keywordHits = keywordSearch(ctx, hints.text, pool, filter);
+      mode = 'keyword';
+    }
+  }
   throwIfAborted(signal);
 
   const byId = new Map<number, TextHit>(keywordHits.map((h) => [h.id, h]));

@@ -12,12 +12,14 @@ import type { Logger } from '../engine/logger';
 /** Rows written in one LanceDB commit; fewer, larger commits mean fewer fragments. */
 const WRITE_BATCH = 4096;
 /** Commits after which the table is compacted and old versions pruned. */
-const COMPACT_AFTER_WRITES = 8;
+const COMPACT_AFTER_WRITES = 4;
 /**
  * Old table versions younger than this are kept so a reader in another process that
  * opened one a moment ago can finish its query; older ones are deleted at compaction.
+ * Short, because a busy editing session commits several versions a second; a reader
+ * that still loses the race gets keyword results for that one query (see search.ts).
  */
-const VERSION_GRACE_MS = 10_000;
+const VERSION_GRACE_MS = 1_500;
 
 /** LanceDB itself cannot be loaded (a broken native binary): no table can be opened, none is damaged. */
 export class VectorBackendUnavailable extends Error {}
@@ -115,15 +117,16 @@ export class VectorStore {
   }
 
   /**
-   * Deletes vectors whose hash is not in `live`, but only once orphans outnumber
-   * live vectors: keeping recent orphans lets a branch switched away and back reuse them.
+   * Deletes vectors whose hash is not in `live`, but only once orphans outnumber the
+   * live vectors: keeping orphans lets a branch switched away and back reuse them.
    */
   async pruneOrphans(isLive: (hash: string) => boolean, force = false): Promise<number> {
     const orphans = [...this.known].filter((h) => !isLive(h));
     if (orphans.length === 0) return 0;
-    // Orphans are kept for reuse up to a quarter of the live vectors (at least 2,000), so
-    // disk use stays within a fixed factor of what the workspace needs.
-    if (!force && orphans.length <= Math.max(2_000, (this.known.size - orphans.length) / 4)) return 0;
+    // Orphans are kept for reuse (a branch switched away and back, a revert) while they
+    // number no more than the live vectors (at least 256): disk use stays within twice
+    // what the workspace needs, and one branch's worth of vectors survives a switch.
+    if (!force && orphans.length <= Math.max(256, this.known.size - orphans.length)) return 0;
     await this.flush();
     for (let i = 0; i < orphans.length; i += 1000) {
       const list = orphans.slice(i, i + 1000).map((h) => `'${h.replace(/'/g, "''")}'`).join(',');
