@@ -112,6 +112,8 @@ export function sampleQueries(files: readonly CorpusFile[], root: string, counts
   const wordDf = new Map<string, number>();
   for (const f of files) {
     const text = readFileSync(join(root, f.rel), 'utf8');
+    // Minified bundles are skipped by the engine, so words only they contain have no answer to find.
+    if (/\.min\./.test(f.rel) || text.length / (text.split('\n').length || 1) > 300) continue;
     const seen = new Set<string>();
     for (const m of text.matchAll(/[A-Za-z_][A-Za-z0-9_]{3,40}/g)) seen.add(m[0]);
     for (const tok of seen) {
