@@ -170,6 +170,15 @@ const python: LangRules = {
       return { name, kind: name === '__init__' ? 'constructor' : 'function', body: field(node, 'body') };
     },
     class_definition: named('class'),
+    // `NAME = …` at module or class level: small ones merge with neighbours, big ones
+    // (tables, configs) get a chunk named after them.
+    expression_statement: (node) => {
+      const a = node.firstNamedChild;
+      const left = a?.type === 'assignment' ? field(a, 'left') : null;
+      if (!left || left.type !== 'identifier' || node.namedChildCount !== 1) return null;
+      const kind: SymbolKind = /^[A-Z][A-Z0-9_]*$/.test(left.text) ? 'constant' : 'variable';
+      return { name: left.text, kind, body: null, weak: true };
+    },
   },
   wrappers: new Set(['decorated_definition']),
   transparent: new Set(),

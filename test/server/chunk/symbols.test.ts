@@ -30,3 +30,11 @@ test('languages without a grammar list nothing', async () => {
   assert.deepEqual(await extractDefinitions({ path: 'a.md', text: '# A\n', language: 'markdown' }), []);
   assert.deepEqual(await extractDefinitions({ path: 'a.txt', text: 'x', language: 'text' }), []);
 });
+
+test('Python module-level assignments are listed; assignments in functions are not', async () => {
+  const text = 'DEBUG = True\nTABLE = {\n    "a": 1,\n}\ndef f():\n    x = 1\n    return x\n';
+  const defs = await extractDefinitions({ path: 'a.py', text, language: 'python' });
+  assert.deepEqual(defs.map((d) => [d.name, d.kind, d.startLine, d.endLine]), [
+    ['DEBUG', 'constant', 1, 1], ['TABLE', 'constant', 2, 4], ['f', 'function', 5, 7],
+  ]);
+});
