@@ -12,6 +12,7 @@ import type { TextHit, TextIndex } from '../text/textIndex';
 import { compileFilters, type ChunkFilter } from './filters';
 import { DEFAULT_FUSION, fuse, type FusionConfig, type RankedList } from './fusion';
 import { extractQueryHints, LANGUAGE_HINT_BOOST } from './queryHints';
+import { skippedPathHits } from './skippedPaths';
 
 /** Longest snippet returned per hit; longer chunks are cut at a line boundary. */
 export const MAX_SNIPPET_CHARS = 4000;
@@ -84,7 +85,30 @@ export async function search(ctx: SearchContext, params: SearchParams, signal?: 
     const kw = byId.get(s.id);
     hits.push(toHit(s.chunk, s.score, kw, semanticIds.has(s.id)));
   }
+  if (params.mode !== 'semantic' && !params.filters?.kinds?.length) mergePathHits(ctx, params, hits, filter);
   return { hits, mode, notice, tookMs: Math.round((performance.now() - started) * 100) / 100 };
+}
+
+/**
+ * Adds skipped files matched by name: an exact file name goes first (that is what was
+ * asked for), other matches take the places left after the content hits.
+ */
+function mergePathHits(ctx: SearchContext, params: SearchParams, hits: SearchHit[], filter: ChunkFilter): void {
+  const accept = (path: string, language: string) =>
+    !filter || filter({ path, language, kind: null } as ChunkRecord);
+  const found = skippedPathHits(ctx.store.skipped, params.query, accept);
+  const q = params.query.trim().toLowerCase();
+  for (const h of found) {
+    const exact = h.path.toLowerCase().endsWith(`/${q}`) || h.path.toLowerCase() === q;
+    if (exact) {
+      h.score = (hits[0]?.score ?? 1) + 1e-6;
+      hits.unshift(h);
+    } else if (hits.length < params.k) {
+      h.score = hits.length ? Math.min(...hits.map((x) => x.score)) * 0.99 : 1;
+      hits.push(h);
+    }
+  }
+  if (hits.length > params.k) hits.length = params.k;
 }
 
 function keywordSearch(ctx: SearchContext, query: string, limit: number, filter: ChunkFilter): TextHit[] {
