@@ -9,6 +9,7 @@ import type { SearchParamsInput, SearchResult } from '../../protocol/search';
 import { SettingsSchema, type Settings } from '../../protocol/settings';
 import type { IndexProgress, IndexState, IndexStatus } from '../../protocol/status';
 import { ConexusError, ErrorCode } from '../../protocol/errors';
+import { configureGrammars } from '../chunk/grammars';
 import { parseSearchParams, search } from '../search/search';
 import { ChunkStore } from '../store/chunkStore';
 import { defaultIndexDir, ensureIndexFolder, folderBytes, prepareIndexDir, quarantine } from '../store/indexDir';
@@ -76,6 +77,7 @@ export class Engine implements EngineApi {
   /** Opens the index for `roots`, creating or repairing it as needed. */
   static async open(opts: EngineOptions): Promise<Engine> {
     const logger = opts.logger ?? silentLogger;
+    configureGrammars({ logger });
     const settings = SettingsSchema.parse(opts.settings ?? {});
     const roots = resolveRoots(opts.roots);
     const indexDir = opts.indexDir ?? defaultIndexDir(roots.map((r) => r.absPath));

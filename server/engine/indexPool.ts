@@ -80,7 +80,11 @@ export class IndexPool {
         // A capped heap makes the worker collect garbage early instead of growing toward
         // V8's default limit; a worker that still runs out is replaced by in-process work.
         const w = new Worker(script.source, { eval: script.eval, workerData: this.workerData, resourceLimits: { maxOldGenerationSizeMb: 160 } });
-        w.on('message', (msg: { id: number; result?: FileJobResult; error?: string }) => {
+        w.on('message', (msg: { id: number; result?: FileJobResult; error?: string; log?: keyof Logger; message?: string }) => {
+          if (msg.log) {
+            this.logger[msg.log](msg.message ?? '');
+            return;
+          }
           const p = this.pending.get(msg.id);
           if (!p) return;
           this.pending.delete(msg.id);

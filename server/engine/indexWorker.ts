@@ -6,9 +6,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { configureGrammars } from '../chunk/grammars';
 import { processFile, type FileJob } from './fileJob';
+import type { Logger } from './logger';
 
 const data = (workerData ?? {}) as { grammarDir?: string; runtimeDir?: string };
-if (data.grammarDir || data.runtimeDir) configureGrammars({ grammarDir: data.grammarDir, runtimeDir: data.runtimeDir });
+// Grammar problems found here must reach the owner's log: they are sent as messages.
+const send = (level: 'error' | 'warn' | 'info' | 'debug' | 'trace') => (message: string, err?: unknown) =>
+  parentPort?.postMessage({ log: level, message: err instanceof Error ? `${message}: ${err.message}` : message });
+const logger: Logger = { error: send('error'), warn: send('warn'), info: send('info'), debug: send('debug'), trace: send('trace') };
+configureGrammars({ grammarDir: data.grammarDir, runtimeDir: data.runtimeDir, logger });
 
 // Jobs run one after another: parsing is synchronous anyway, and sequential jobs keep
 // each file's read and parse times honest and the worker's memory to one file at a time.
