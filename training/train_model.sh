@@ -13,7 +13,8 @@ mkdir -p "$WORK"
 
 # The chosen variant (see training/README.md for the others that were tried).
 DIM=256
-EPOCHS="${CONEXUS_TRAIN_EPOCHS:-10}"
+EPOCHS="${CONEXUS_TRAIN_EPOCHS:-8}"
+HARD=0.3
 BATCH=4096
 
 echo "[train-model] mining Python definitions" >&2
@@ -24,11 +25,11 @@ $PY training/sources.py training/SOURCES.md "$WORK/python.jsonl" "$WORK/other.js
 echo "[train-model] building vocabulary and pairs" >&2
 $PY training/build_data.py "$WORK/data" "$WORK/python.jsonl" "$WORK/other.jsonl"
 echo "[train-model] training" >&2
-$PY training/train.py "$WORK/data" "$WORK/table.npy" --dim $DIM --epochs "$EPOCHS" --batch $BATCH
+$PY training/train.py "$WORK/data" "$WORK/table.npy" --dim $DIM --epochs "$EPOCHS" --batch $BATCH --hard $HARD
 echo "[train-model] exporting to $OUT" >&2
 rm -rf "$OUT"
 $PY training/export.py "$WORK/table.npy" "$WORK/data/vocab.txt" "$OUT" \
-  --meta "{\"name\":\"conexus-code-v1\",\"kind\":\"static token embeddings, mean pooled\",\"dim\":$DIM,\"epochs\":$EPOCHS,\"batch\":$BATCH}"
+  --meta "{\"name\":\"conexus-code-v1\",\"kind\":\"static token embeddings, mean pooled\",\"dim\":$DIM,\"epochs\":$EPOCHS,\"batch\":$BATCH,\"hard\":$HARD}"
 $PY training/check_parity.py "$WORK/data/vocab.txt" "$WORK/python.jsonl" "$WORK/parity.jsonl" 500
 echo "[train-model] evaluating on the CoSQA dev split" >&2
 node --import tsx training/evaluate.ts "$OUT" --parity "$WORK/parity.jsonl" --json "$WORK/eval.json"
