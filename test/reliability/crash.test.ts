@@ -104,6 +104,7 @@ test(`SIGKILL at random moments, ${ROUNDS} rounds: every restart recovers and th
     assert.doesNotMatch(run.stderr, /unexpected failure|This is a bug/, `round ${round} (seed ${SEED})`);
   }
 
+  process.stderr.write(`# crash: ${JSON.stringify({ ...stats, delaysMs: undefined })}\n`);
   // The last restart: a normal run must succeed and leave an index equal to a fresh one.
   // The last run uses the CLI from source through tsx, as a person would run it.
   const final = await runCli(args('index'));
@@ -114,8 +115,8 @@ test(`SIGKILL at random moments, ${ROUNDS} rounds: every restart recovers and th
     assertSameIndex(fingerprint(engine), await freshFingerprint([ws], temp), `after ${stats.kills} kills (seed ${SEED})`);
     assertIntegrity(engine);
     const status = engine.status();
-    assert.equal(status.embeddedChunks, status.chunks, 'every chunk has a vector');
-    assert.equal(status.model.semantic, true);
+    assert.equal(status.embeddedChunks, status.chunks, `every chunk has a vector (seed ${SEED}; model ${JSON.stringify(status.model)})`);
+    assert.equal(status.model.semantic, true, `seed ${SEED}`);
     assert.equal((await engine.search({ query: 'handler_5', mode: 'keyword' })).hits[0]?.path, 'src/m5.py');
     const semantic = await engine.search({ query: 'widget render revision', mode: 'semantic' });
     assert.equal(semantic.mode, 'semantic');
@@ -140,5 +141,4 @@ test(`SIGKILL at random moments, ${ROUNDS} rounds: every restart recovers and th
   const out = path.join(REPO, 'test-results', 'reliability');
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'crash-stats.json'), `${JSON.stringify({ ...stats, seconds: Math.round((Date.now() - started) / 1000) }, null, 2)}\n`);
-  process.stderr.write(`# crash: ${JSON.stringify({ ...stats, delaysMs: undefined })}\n`);
 });
