@@ -180,6 +180,7 @@ export class Engine implements EngineApi {
         roots: this.roots, rules: (r) => this.rules(r), settings: this.settings, store: this.store, text: this.text,
         pool: this.pool, logger: this.logger, loadAll: () => this.ensureBody(), signal, progress: (p) => this.setProgress(p), shouldStop: () => this.paused || this.closed,
       }, paths);
+      this.text.vacuumIfDirty();
       // Workers hold tree-sitter's WebAssembly heaps; ending them returns that memory.
       await this.pool.close();
       if (pass.leftover.length) this.watching.requeue(pass.leftover);

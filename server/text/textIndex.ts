@@ -87,7 +87,10 @@ export class TextIndex {
         if (text.charCodeAt(0) === PRETOKENIZED_CODE) return text.slice(1).split(' ');
         return tokenize(text, opts);
       },
-      autoVacuum: { minDirtCount: 200, minDirtFactor: 0.1, batchSize: 2000, batchWait: 5 },
+      // MiniSearch's background vacuum walks the term tree across timer gaps; an index
+      // pass adding documents in such a gap breaks its iterator. Vacuuming is done by
+      // `vacuumIfDirty` instead, synchronously, between passes.
+      autoVacuum: false,
     };
   }
 
@@ -106,9 +109,26 @@ export class TextIndex {
     this.ms.addAll(docs);
   }
 
-  /** Removes a document by id (lazily; MiniSearch vacuums in the background). */
+  /** Removes a document by id (lazily: its terms go at the next `vacuumIfDirty`). */
   remove(id: number): void {
     if (this.ms.has(id)) this.ms.discard(id);
+  }
+
+  /** Removed documents whose terms are still in the tree. */
+  get dirt(): number {
+    return this.ms.dirtCount;
+  }
+
+  /**
+   * Drops the terms of removed documents once enough have piled up (200 documents and
+   * a tenth of the index). It runs to completion before returning: with a batch size
+   * larger than the index MiniSearch's vacuum never yields, so nothing can change the
+   * tree while it is walked.
+   */
+  vacuumIfDirty(): void {
+    const dirt = this.ms.dirtCount;
+    if (dirt < 200 || this.ms.dirtFactor < 0.1) return;
+    void this.ms.vacuum({ batchSize: Number.MAX_SAFE_INTEGER, batchWait: 0 });
   }
 
   /**

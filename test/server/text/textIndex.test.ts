@@ -49,3 +49,18 @@ test('the streamed JSON equals MiniSearch\'s own serialisation and restores an i
     for (const q of texts.slice(0, 3)) assert.deepEqual(restored.search(q, 5), ti.search(q, 5));
   }), { numRuns: 50 });
 });
+
+test('vacuuming after many removals keeps results right and leaves no removed document behind', () => {
+  // Letters-only words, so each document has one term no other shares.
+  const word = (n: number) => 'q' + String(n).replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
+  const ti = new TextIndex({ stem: false, dropStopWords: false });
+  ti.addAll(Array.from({ length: 600 }, (_, i) => ({ id: i + 1, text: `${word(i)} shared words here`, symbol: '', path: `f${i}.py` })));
+  for (let i = 1; i <= 400; i++) ti.remove(i);
+  assert.equal(ti.dirt, 400);
+  ti.vacuumIfDirty();
+  assert.equal(ti.dirt, 0, 'the vacuum ran to completion before returning');
+  ti.addAll([{ id: 1001, text: `${word(5)} fresh`, symbol: '', path: 'new.py' }]);
+  assert.deepEqual(ti.search(word(5), 5).map((h) => h.id), [1001]);
+  assert.deepEqual(ti.search(word(450), 5).map((h) => h.id), [451]);
+  assert.ok(ti.search('shared words', 1000).every((h) => h.id > 400));
+});
