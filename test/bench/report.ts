@@ -149,7 +149,8 @@ export function renderMarkdown(r: BenchResult): string {
     lines.push(`| Index size on disk | ${s.fullIndex ? `${(s.fullIndex.indexBytes / 1e6).toFixed(1)} MB for ${(s.corpus.bytes / 1e6).toFixed(1)} MB of source (${(s.fullIndex.indexBytes / s.corpus.bytes).toFixed(2)}×)` : 'n/a'}${s.keywordIndex ? `; keyword only ${(s.keywordIndex.indexBytes / 1e6).toFixed(1)} MB` : ''} |`);
     for (const l of s.latency) {
       const eng = (l.engine ? `; engine tookMs p50 ${ms(l.engine.p50)}, p95 ${ms(l.engine.p95)}` : '') + (typeof l.cpuMsPerQuery === 'number' ? `; serve CPU ${ms(l.cpuMsPerQuery)} per query (mean)` : '');
-      const honest = Object.keys(l.modesReported).some((k) => k !== l.mode && k !== 'unreported') ? `; engine answered as ${JSON.stringify(l.modesReported)}` : '';
+      const honest = Object.keys(l.modesReported).some((k) => k !== l.mode && k !== 'unreported')
+        ? `; **engine answered as ${JSON.stringify(l.modesReported)}**${l.notices?.length ? ` (${short(l.notices[0], 140)})` : ''}` : '';
       const kinds = Object.entries(l.byKind).map(([k, v]) => `${k} ${ms(v.p50)}/${ms(v.p95)}`).join(', ');
       lines.push(`| ${l.mode} query latency (${l.rtt.n} queries via serve) | p50 ${ms(l.rtt.p50)}, p95 ${ms(l.rtt.p95)}, max ${ms(l.rtt.max)}${eng}; p50/p95 by kind: ${kinds}; ${l.emptyResults} empty${l.emptyQueries?.length ? ` (${l.emptyQueries.map((q) => `\`${q}\``).join(', ')})` : ''}, ${l.errors} errors${honest}; identifier queries whose top hit contains the identifier: ${l.identifierTop1?.exact ?? '?'}/${l.identifierTop1?.of ?? '?'}; load ${l.load.load1} |`);
     }

@@ -46,6 +46,8 @@ export interface ModeLatency {
   emptyQueries: string[];
   errors: number;
   modesReported: Record<string, number>;
+  /** Distinct notices the engine attached (e.g. why hybrid fell back to keyword), first few. */
+  notices: string[];
   /** Round-trip p50/p95 per query kind, to show which searches are slow. */
   byKind: Record<string, { n: number; p50: number; p95: number }>;
   /** The slowest queries by engine time (or round trip), for the lead to reproduce. */
@@ -191,7 +193,7 @@ async function serveMeasurements(cli: CliCommandLine, ws: string, indexDir: stri
       log(`speed: ${queries.length} queries through serve, mode ${mode}…`);
       const rtt: number[] = [];
       const took: number[] = [];
-      const lat: ModeLatency = { mode, rtt: latencyStats([]), engine: null, cpuMsPerQuery: null, emptyResults: 0, emptyQueries: [], errors: 0, modesReported: {}, byKind: {}, slowest: [], identifierTop1: { exact: 0, of: 0, misses: [] }, load: loadSnapshot() };
+      const lat: ModeLatency = { mode, rtt: latencyStats([]), engine: null, cpuMsPerQuery: null, emptyResults: 0, emptyQueries: [], errors: 0, modesReported: {}, notices: [], byKind: {}, slowest: [], identifierTop1: { exact: 0, of: 0, misses: [] }, load: loadSnapshot() };
       const perQuery: ModeLatency['slowest'] = [];
       const cpuBefore = processCpuMs(serve.pid);
       for (const q of queries) {
@@ -207,6 +209,7 @@ async function serveMeasurements(cli: CliCommandLine, ws: string, indexDir: stri
         }
         if (typeof reply.tookMs === 'number') took.push(reply.tookMs);
         if (reply.hits.length === 0 && lat.emptyResults++ < 5) lat.emptyQueries.push(q.query);
+        if (typeof reply.notice === 'string' && !lat.notices.includes(reply.notice) && lat.notices.length < 3) lat.notices.push(reply.notice);
         const m = typeof reply.mode === 'string' ? reply.mode : 'unreported';
         lat.modesReported[m] = (lat.modesReported[m] ?? 0) + 1;
       }
