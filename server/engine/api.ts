@@ -45,6 +45,8 @@ export interface CatalogFile {
   hash: string;
   /** Number of lines. */
   lines: number;
+  /** Status-change time when indexed; with size and mtime, decides whether to re-read. */
+  ctimeMs?: number;
 }
 
 /** A stored chunk with its identity. */

@@ -69,7 +69,8 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
   const carriedSkips: SkipRecord[] = [];
   const todo = files.filter((f) => {
     const known = ctx.store.file(f.path);
-    if (known) return known.size !== f.size || known.mtimeMs !== f.mtimeMs;
+    // ctime too: a rename over a file, or a restore with the old mtime, keeps size and mtime.
+    if (known) return known.size !== f.size || known.mtimeMs !== f.mtimeMs || (f.ctimeMs !== undefined && known.ctimeMs !== f.ctimeMs);
     const memo = skippedBefore.get(f.path);
     if (memo && memo.size === f.size && memo.mtimeMs === f.mtimeMs) {
       carriedSkips.push(memo);
@@ -128,7 +129,7 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
       continue;
     }
     if (r.kind === 'unchanged') {
-      ctx.store.touchFile(f.path, r.size, r.mtimeMs);
+      ctx.store.touchFile(f.path, r.size, r.mtimeMs, f.ctimeMs);
       touched++;
       continue;
     }
@@ -140,7 +141,7 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
       container: c.container, text: c.text, hash: c.hash, calls: c.calls,
     }));
     const { removed, added } = ctx.store.replaceFile(
-      { path: f.path, absPath: f.absPath, language: r.language, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, lines: r.lines }, records);
+      { path: f.path, absPath: f.absPath, language: r.language, size: r.size, mtimeMs: r.mtimeMs, ctimeMs: f.ctimeMs, hash: r.hash, lines: r.lines }, records);
     for (const id of removed) ctx.text.remove(id);
     ctx.text.addAll(added.map((c, k) => ({ ...toTextDoc(c), terms: r.chunks[k].terms })));
     timings.write += performance.now() - tw;
@@ -208,7 +209,7 @@ async function statPaths(ctx: PassContext, absPaths: string[]): Promise<{ files:
       skipped.push({ path: display, reason: 'too-large' });
       continue;
     }
-    files.push({ root: loc.root, absPath: abs, path: display, size: st.size, mtimeMs: st.mtimeMs });
+    files.push({ root: loc.root, absPath: abs, path: display, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs });
   }
   return { files, skipped, gone };
 }

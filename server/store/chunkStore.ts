@@ -88,9 +88,9 @@ export class ChunkStore {
   }
 
   /** Updates metadata (mtime) of a file whose content did not change. */
-  touchFile(path: string, size: number, mtimeMs: number): void {
+  touchFile(path: string, size: number, mtimeMs: number, ctimeMs?: number): void {
     const f = this.files.get(path);
-    if (f) { f.size = size; f.mtimeMs = mtimeMs; }
+    if (f) { f.size = size; f.mtimeMs = mtimeMs; f.ctimeMs = ctimeMs; }
   }
 
   /** Removes a file and its chunks; returns the removed chunk ids. */

@@ -20,6 +20,8 @@ export interface WalkedFile {
   path: string;
   size: number;
   mtimeMs: number;
+  /** Status-change time: moves when a file is renamed over another or restored with its old mtime. */
+  ctimeMs?: number;
 }
 
 /** A file left out, with the reason. */

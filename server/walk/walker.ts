@@ -171,7 +171,7 @@ async function visitFile(state: WalkState, root: Root, rules: IgnoreRules, abs: 
   }
   if (!st.isFile()) return; // Replaced by a folder or a device since it was listed.
   if (st.size > state.opts.settings.maxFileBytes) return skip(state, root, rel, 'too-large');
-  state.files.push({ root, absPath: abs, path: toDisplayPath(state.roots, root, rel), size: st.size, mtimeMs: st.mtimeMs });
+  state.files.push({ root, absPath: abs, path: toDisplayPath(state.roots, root, rel), size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs });
 }
 
 async function visitLink(state: WalkState, root: Root, rules: IgnoreRules, abs: string, rel: string): Promise<void> {

@@ -115,8 +115,6 @@ async function switchBranch(engine: Engine, ws: string, branch: string, untouche
 }
 
 /** Why switching back currently re-embeds (see the back-switch subtest). */
-const PRUNED_ON_SWITCH = 'engine bug: vectorStore.ts:126 prunes orphans once they exceed max(2,000, live/4), so the 2,500 vectors of main orphaned by the switch to feature are deleted at once and switching back re-embeds them (2,780 chunks in one run); the file comment promises that a branch switched away and back reuses its vectors';
-
 test('a git checkout of ~5,000 files is indexed in a few batches, loses nothing and re-embeds only new code', { timeout: 170_000 }, async (t) => {
   const ws = temp.workspace({});
   const untouched = makeRepo(ws);
@@ -149,7 +147,7 @@ test('a git checkout of ~5,000 files is indexed in a few batches, loses nothing 
     assertSameIndex(backPrint, mainPrint, 'after checking out main again (compared with the first full index of main)');
     assertIntegrity(engine);
     assert.equal(engine.status().embeddedChunks, engine.status().chunks, 'every chunk has its vector');
-    await t.test('switching back re-embeds nothing but the new sentinel', { todo: PRUNED_ON_SWITCH }, () => {
+    await t.test('switching back re-embeds nothing but the new sentinel', () => {
       assert.equal(reembedded, 1, `re-embedded ${reembedded} chunks`);
     });
   } finally {

@@ -6,7 +6,7 @@
  * test-results/reliability/disk-curve.json so a regression shows as a slope.
  *
  * Bounded: 2,000 edits or 72 s of edits, whichever comes first. LanceDB keeps versions
- * younger than a minute (vectorStore.ts), so the run is long enough for the first
+ * younger than 1.5 s (vectorStore.ts), so the run is long enough for the first
  * versions to age out and be pruned.
  */
 import { strict as assert } from 'node:assert';
@@ -21,8 +21,12 @@ after(() => temp.cleanup());
 const EDITS = 2000;
 const BUDGET_MS = 72_000;
 const SAMPLE_EVERY = 50;
-/** The index may grow to this multiple of its size after the first full index. */
-const BOUND = 3;
+/**
+ * The index may grow by this much over its first size: the vectors kept for reuse (up to
+ * the live count, at least 256) and table versions younger than 1.5 s are a fixed
+ * allowance, so on a tiny workspace a multiple of the first size would be meaningless.
+ */
+const ALLOWANCE_BYTES = 1024 * 1024;
 
 /** Bytes under `dir`, leaving out quarantined data (not part of the live index). */
 function bytesUnder(dir: string): number {
@@ -60,9 +64,7 @@ function lanceFiles(indexDir: string): { versions: number; dataFiles: number } {
   return { versions, dataFiles };
 }
 
-const UNBOUNDED = 'engine gap (policy): with the working-tree vectorStore.ts (orphans kept up to max(256, live), line 129; versions kept 1.5 s; compaction every 4 writes) the curve is flat, 130-345 KB over 617 edits, but a 21.8 KB first index makes 3x only 65 KB: the 256-orphan floor and in-grace versions alone exceed it; either make the floor relative to the index or choose an absolute allowance here';
-
-test('many edits with a model: LanceDB is compacted and pruned, and the index size stays bounded', { timeout: BUDGET_MS + 60_000, todo: UNBOUNDED }, async () => {
+test('many edits with a model: LanceDB is compacted and pruned, and the index size stays bounded', { timeout: BUDGET_MS + 60_000 }, async () => {
   const model = await fixtureModelDir();
   const files: Record<string, string> = {};
   for (let n = 0; n < 12; n++) files[`src/m${n}.py`] = pySource(n);
@@ -97,13 +99,16 @@ test('many edits with a model: LanceDB is compacted and pruned, and the index si
   }
   const out = path.join(REPO, 'test-results', 'reliability');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'disk-curve.json'), `${JSON.stringify({ bound: BOUND, curve }, null, 2)}\n`);
+  fs.writeFileSync(path.join(out, 'disk-curve.json'), `${JSON.stringify({ allowanceBytes: ALLOWANCE_BYTES, curve }, null, 2)}\n`);
   const first = curve[0];
   const last = curve[curve.length - 1];
   const peak = Math.max(...curve.map((c) => c.bytes));
   process.stderr.write(`# disk: first ${first.bytes} B, last ${last.bytes} B, peak ${peak} B after ${last.edit} edits; lance ${JSON.stringify(lanceFiles(indexDir))}\n`);
   assert.ok(curve.every((c) => c.snapshots === 1), 'one snapshot generation on disk at every sample');
-  assert.ok(last.versions <= 40, `LanceDB versions are pruned (${last.versions} manifests after ${last.edit} edits)`);
-  assert.ok(last.dataFiles <= 40, `LanceDB fragments are compacted (${last.dataFiles} data files after ${last.edit} edits)`);
-  assert.ok(peak <= BOUND * first.bytes, `index size stays under ${BOUND}× the first index (${first.bytes} B): peak ${peak} B`);
+  // Unpruned, every edit would leave its versions and fragments behind (thousands here).
+  // Pruned, what remains is what the last 1.5 s of edits wrote plus at most four commits
+  // since the last compaction: tens, with headroom for a slow machine editing slower.
+  assert.ok(last.versions <= 150, `LanceDB versions are pruned (${last.versions} manifests after ${last.edit} edits)`);
+  assert.ok(last.dataFiles <= 150, `LanceDB fragments are compacted (${last.dataFiles} data files after ${last.edit} edits)`);
+  assert.ok(peak <= first.bytes + ALLOWANCE_BYTES, `index size stays within ${ALLOWANCE_BYTES} B of the first index (${first.bytes} B): peak ${peak} B`);
 });

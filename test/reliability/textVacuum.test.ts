@@ -1,8 +1,8 @@
 /**
- * Found by the changing-file test when the suite ran on a loaded machine: MiniSearch's
- * background vacuum (autoVacuum in server/text/textIndex.ts) iterates the term tree in
- * batches with a timer between them, and an index pass that adds or discards chunks in
- * that gap changes the tree under the iterator. The vacuum then throws inside a promise
+ * Regression test. Found by the changing-file test on a loaded machine: MiniSearch's
+ * background vacuum (autoVacuum, since replaced by TextIndex.vacuumIfDirty) iterated the
+ * term tree in batches with a timer between them, and an index pass that added or
+ * discarded chunks in that gap changed the tree under the iterator. The vacuum then throws inside a promise
  * nobody awaits, which is an unhandled rejection: fatal for a Node process by default,
  * so the worker or `conexus serve` would die. This test replays the pattern on purpose:
  * many passes in a row, each replacing hundreds of chunks with new terms.
@@ -23,7 +23,7 @@ function source(file: number, version: number): string {
   return parts.join('\n');
 }
 
-test('index passes while MiniSearch vacuums in the background: no unhandled rejection, the index stays right', { timeout: 110_000, todo: 'engine bug: textIndex.ts:90 autoVacuum (batchWait 5 ms) lets MiniSearch.performVacuuming iterate the term tree across timer gaps while index passes add/discard documents; its TreeIterator then throws "Cannot read properties of undefined (reading \'keys\')" as an unhandled rejection' }, async () => {
+test('index passes while MiniSearch vacuums in the background: no unhandled rejection, the index stays right', { timeout: 110_000 }, async () => {
   const files: Record<string, string> = {};
   for (let f = 0; f < 20; f++) files[`src/f${f}.py`] = source(f, 0);
   const ws = temp.workspace(files);
