@@ -33,7 +33,7 @@ test('walks files in path order, with extensionless files, and leaves excluded f
     assert.deepEqual(skipped, []);
     const a = files.find((f) => f.path === 'src/a.ts')!;
     const st = fs.statSync(tree.abs('src/a.ts'));
-    assert.deepEqual(a, { root: roots[0], absPath: tree.abs('src/a.ts'), path: 'src/a.ts', size: 1, mtimeMs: st.mtimeMs });
+    assert.deepEqual(a, { root: roots[0], absPath: tree.abs('src/a.ts'), path: 'src/a.ts', size: 1, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs });
   } finally {
     tree.cleanup();
   }
