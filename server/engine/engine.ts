@@ -436,7 +436,7 @@ export class Engine implements EngineApi {
 function toStored(c: { id: number } & Omit<StoredChunk, 'id'>): StoredChunk {
   return {
     id: String(c.id), path: c.path, language: c.language, startLine: c.startLine, endLine: c.endLine,
-    symbol: c.symbol, kind: c.kind, container: c.container, text: c.text, hash: c.hash,
+    symbol: c.symbol, kind: c.kind, container: c.container, text: c.text, hash: c.hash, calls: c.calls ?? [],
   };
 }
 
