@@ -34,7 +34,9 @@ export class Watching {
     if (this.watcher) return;
     // Loaded on demand: one-shot CLI commands never watch and should not pay for it.
     const { WorkspaceWatcher } = await import('../walk/watcher');
-    this.watcher = new WorkspaceWatcher(this.roots, this.rules, { logger: this.logger });
+    // 100 ms of quiet is enough to gather a save or a checkout's burst (max wait 2 s)
+    // and keeps an edited file searchable well within half a second.
+    this.watcher = new WorkspaceWatcher(this.roots, this.rules, { logger: this.logger, debounceMs: 100 });
     this.watcher.onBatch((batch) => {
       for (const p of batch.changed) this.queue.add(p);
       for (const p of batch.removed) this.queue.add(p);
