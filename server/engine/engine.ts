@@ -189,7 +189,10 @@ export class Engine implements EngineApi {
       // table rebuilt after damage, or a pass stopped before embedding finished.
       const pb = this.pendingBody;
       if (pb && this.semantic.vectors && (this.semantic.vectors.size === 0 || pb.counts.embedded < pb.counts.chunks)) this.ensureBody();
-      const embedded = await this.semantic.embedMissing(this.store, {
+      // With the chunks still on disk the snapshot says every chunk has its vector, so
+      // there is nothing to embed; and pruning against a store without its chunks would
+      // take every stored vector for an orphan.
+      const embedded = this.pendingBody ? 0 : await this.semantic.embedMissing(this.store, {
         signal, progress: (p) => this.setProgress(p), shouldStop: () => this.paused || this.closed,
       });
       const embedMs = performance.now() - tEmbed;

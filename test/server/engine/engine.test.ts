@@ -229,3 +229,33 @@ test('after a restart, status counts come from the snapshot; a touched-but-uncha
     await third.close();
   }
 });
+
+test('with a model, a restart followed by a pass with no changes keeps every vector and semantic search', async () => {
+  const model = await fixtureModelDir();
+  // More distinct chunks than the vector store keeps as orphans (256), so a pass that
+  // mistook stored vectors for orphans would delete them.
+  const many: Record<string, string> = { ...SAMPLE };
+  for (let f = 0; f < 40; f++) {
+    many[`gen/m${f}.py`] = Array.from({ length: 10 }, (_, i) => `def handler_${f}_${i}(value):\n    \"\"\"Handle case ${f} ${i}.\"\"\"\n    return value + ${f * 100 + i}\n`).join('\n\n');
+  }
+  const ws = makeWorkspace(many);
+  const first = await openEngine([ws], { settings: { model } });
+  await first.index();
+  const embedded = first.status().embeddedChunks;
+  assert.ok(embedded > 0);
+  await first.close();
+  for (let round = 0; round < 2; round++) {
+    const again = await openEngine([ws], { indexDir: first.indexDir, settings: { model } });
+    try {
+      const pass = await again.index();
+      assert.equal(pass.embeddedChunks, 0, 'nothing re-embedded');
+      const r = await again.search({ query: 'sort dictionary by value', mode: 'semantic' });
+      assert.equal(r.mode, 'semantic', r.notice);
+      assert.ok(r.hits.length > 0);
+      assert.equal(again.status().embeddedChunks, embedded);
+      assert.equal(again.status().model.semantic, true);
+    } finally {
+      await again.close();
+    }
+  }
+});
