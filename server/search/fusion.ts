@@ -22,8 +22,13 @@ export interface FusionConfig {
   rrfK: number;
 }
 
-/** Defaults tuned on the CoSQA development split. */
-export const DEFAULT_FUSION: FusionConfig = { method: 'linear', keywordWeight: 0.5, rrfK: 60 };
+/**
+ * Defaults tuned on the CoSQA development split with conexus-code-v1 (MRR@10, k = 10,
+ * pool 50): linear 0.6 → 0.390, linear 0.5 → 0.388, RRF (k 10, 0.5) → 0.383, keyword
+ * alone 0.352, semantic alone 0.339. Leaning on keywords also keeps exact identifier
+ * matches on top, which vectors alone tend to displace.
+ */
+export const DEFAULT_FUSION: FusionConfig = { method: 'linear', keywordWeight: 0.6, rrfK: 60 };
 
 /** Fuses two ranked lists into one map id → fused score. */
 export function fuse(keyword: RankedList, semantic: RankedList, config: FusionConfig = DEFAULT_FUSION): Map<number, number> {
