@@ -4,7 +4,7 @@
  * and tested without starting onnxruntime.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConexusError, ErrorCode } from '../../protocol/errors';
@@ -107,8 +107,10 @@ export function chooseDtype(folder: string | null): 'fp32' | 'q8' {
 
 /**
  * A short identity for a model's files: its name plus a hash of config.json,
- * tokenizer.json and the ONNX file's size and mtime, so vectors stored under one id
- * are never mixed with vectors from a changed model.
+ * tokenizer.json and the ONNX file's size and content (its first and last MiB, which
+ * any retraining changes), so vectors stored under one id are never mixed with vectors
+ * from a changed model — and a reinstall or fresh checkout of the same model, which
+ * changes only file times, does not re-embed the workspace.
  */
 export function modelId(loc: ModelLocation, dtype: string): string {
   const h = createHash('sha256');
@@ -120,8 +122,19 @@ export function modelId(loc: ModelLocation, dtype: string): string {
     }
     const onnx = join(loc.folder, 'onnx', dtype === 'q8' ? 'model_quantized.onnx' : 'model.onnx');
     if (existsSync(onnx)) {
-      const st = statSync(onnx);
-      h.update(`${st.size}:${Math.floor(st.mtimeMs)}`);
+      const size = statSync(onnx).size;
+      h.update(`${size}:`);
+      const fd = openSync(onnx, 'r');
+      try {
+        const span = Math.min(size, 1 << 20);
+        const buf = Buffer.alloc(span);
+        readSync(fd, buf, 0, span, 0);
+        h.update(buf);
+        readSync(fd, buf, 0, span, size - span);
+        h.update(buf);
+      } finally {
+        closeSync(fd);
+      }
     }
   }
   return `${loc.name.replace(/[^A-Za-z0-9._-]+/g, '_')}@${h.digest('hex').slice(0, 12)}`;

@@ -3,7 +3,7 @@
  * and the clear `ModelUnavailable` errors for every way a model can be missing or broken.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile, mkdir, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -104,6 +104,17 @@ describe('loadEmbedder', () => {
     const second = await loadEmbedder({ model: dir, allowDownload: false }, silentLogger);
     await second.dispose();
     assert.notEqual(first.id, second.id);
+  });
+
+  it('keeps the id when only file times change (a reinstall or fresh checkout must not re-embed)', async () => {
+    const dir = await makeFixtureModel(join(tmp, 'touched'));
+    const first = await loadEmbedder({ model: dir, allowDownload: false }, silentLogger);
+    await first.dispose();
+    const later = new Date(Date.now() + 3_600_000);
+    for (const f of ['config.json', 'tokenizer.json', join('onnx', 'model.onnx')]) await utimes(join(dir, f), later, later);
+    const second = await loadEmbedder({ model: dir, allowDownload: false }, silentLogger);
+    await second.dispose();
+    assert.equal(first.id, second.id);
   });
 
   it('refuses "none" with a message saying semantic search is off', async () => {
