@@ -7,7 +7,7 @@ import { SearchParamsSchema, type SearchHit, type SearchMode, type SearchParams,
 import { ConexusError, ErrorCode, describeIssues } from '../../protocol/errors';
 import type { Embedder } from '../embed/embedder';
 import type { ChunkRecord, ChunkStore } from '../store/chunkStore';
-import type { VectorStore } from '../store/vectorStore';
+import type { VectorHit, VectorStore } from '../store/vectorStore';
 import type { TextHit, TextIndex } from '../text/textIndex';
 import { compileFilters, type ChunkFilter } from './filters';
 import { DEFAULT_FUSION, fuse, type FusionConfig, type RankedList } from './fusion';
@@ -49,21 +49,23 @@ export async function search(ctx: SearchContext, params: SearchParams, signal?: 
   // Fusion needs depth beyond k: a hit ranked 30th by one signal can win on both.
   const pool = Math.max(params.k * 5, 50);
   const hints = extractQueryHints(params.query);
-  let keywordHits = mode === 'semantic' ? [] : keywordSearch(ctx, hints.text, pool, filter);
-  throwIfAborted(signal);
-  let semantic: RankedList = { ids: [], scores: [] };
+  // The vector half awaits; the keyword half and everything after it run in one
+  // synchronous stretch afterwards, so an index pass that replaces chunks while the
+  // vectors are searched cannot leave this answer with ids of chunks that are gone.
+  let vectorHits: VectorHit[] = [];
   if (mode !== 'keyword') {
     try {
-      semantic = await semanticSearch(ctx, params.query, pool, filter);
+      vectorHits = await semanticSearch(ctx, params.query, pool, filter);
     } catch (err) {
       // The vector side failing (a table compacted under a reader, a model error) costs
       // this query its semantic half, not the answer.
       notice = `semantic search failed for this query (${(err as Error).message.split('\n')[0]}); answered with keyword search`;
-      if (mode === 'semantic') keywordHits = keywordSearch(ctx, hints.text, pool, filter);
       mode = 'keyword';
     }
   }
   throwIfAborted(signal);
+  const keywordHits = mode === 'semantic' ? [] : keywordSearch(ctx, hints.text, pool, filter);
+  const semantic = expandHashes(ctx, vectorHits, pool, filter);
 
   const byId = new Map<number, TextHit>(keywordHits.map((h) => [h.id, h]));
   const semanticIds = new Set(semantic.ids);
@@ -117,32 +119,36 @@ function keywordSearch(ctx: SearchContext, query: string, limit: number, filter:
 }
 
 /**
- * Nearest chunks by vector. Vectors are stored per content hash, so each hash hit
- * expands to every chunk with that text; filters apply after, so the search widens
- * until enough chunks pass or the table is exhausted.
+ * Nearest chunk hashes by vector. Vectors are stored per content hash, so each hash
+ * stands for every chunk with that text; filters apply to those chunks, so the search
+ * widens until enough pass or the table is exhausted. Returns hashes, not chunk ids:
+ * ids are taken later in the same synchronous stretch as the keyword search.
  */
-async function semanticSearch(ctx: SearchContext, query: string, limit: number, filter: ChunkFilter): Promise<RankedList> {
+async function semanticSearch(ctx: SearchContext, query: string, limit: number, filter: ChunkFilter): Promise<VectorHit[]> {
   const [qv] = await ctx.embedder!.embed([query]);
   const vectors = ctx.vectors!;
   let fetch = filter ? limit * 4 : limit;
   for (;;) {
     const hits = await vectors.search(qv, fetch);
-    const ids: number[] = [];
-    const scores: number[] = [];
-    for (const h of hits) {
-      const chunkIds = [...ctx.store.idsWithHash(h.hash)].sort((a, b) => a - b);
-      for (const id of chunkIds) {
-        const c = ctx.store.chunk(id);
-        if (!c || (filter && !filter(c))) continue;
-        ids.push(id);
-        scores.push(h.similarity);
-      }
-    }
-    if (ids.length >= limit || hits.length < fetch || fetch >= vectors.size) {
-      return { ids: ids.slice(0, limit), scores: scores.slice(0, limit) };
-    }
+    if (expandHashes(ctx, hits, limit, filter).ids.length >= limit || hits.length < fetch || fetch >= vectors.size) return hits;
     fetch *= 4;
   }
+}
+
+/** The chunks behind vector hits, best first, filtered, at most `limit`. */
+function expandHashes(ctx: SearchContext, hits: VectorHit[], limit: number, filter: ChunkFilter): RankedList {
+  const ids: number[] = [];
+  const scores: number[] = [];
+  for (const h of hits) {
+    for (const id of [...ctx.store.idsWithHash(h.hash)].sort((a, b) => a - b)) {
+      const c = ctx.store.chunk(id);
+      if (!c || (filter && !filter(c))) continue;
+      ids.push(id);
+      scores.push(h.similarity);
+      if (ids.length >= limit) return { ids, scores };
+    }
+  }
+  return { ids, scores };
 }
 
 /** Best score first; equal scores by path then line so results are stable. */
