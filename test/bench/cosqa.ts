@@ -1,19 +1,21 @@
 /**
- * Quality benchmark on the CoSQA dev split (/work/shared/bench/cosqa): every
+ * Quality benchmark on the CoSQA dev split (../shared/bench/cosqa beside the repo): every
  * function becomes its own file `f<id>.py` in a fresh workspace, the CLI indexes it
  * as a user would, all 500 queries go through `search --queries` once per mode, and
  * each hit is mapped back to its function id by file name. A plain BM25 over the same
  * functions runs in the same process as the reference row.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { Bm25Index } from './bm25';
 import { lastJson, runCli, type CliCommandLine } from './cli';
 import { dedupeFirst, firstRelevantRank, summarizeQuality, type QualityMetrics, type RankedRun } from './metrics';
 import { loadSnapshot, log, type LoadSnapshot } from './machine';
 
 /** Where the read-only benchmark data lives; never copied into the repo. */
-export const COSQA_DIR = '/work/shared/bench/cosqa';
+/** The shared benchmark data sits beside the repository (`../shared`); CONEXUS_SHARED overrides. */
+export const SHARED_DIR = process.env.CONEXUS_SHARED ?? resolve(__dirname, '..', '..', '..', 'shared');
+export const COSQA_DIR = join(SHARED_DIR, 'bench', 'cosqa');
 
 /** One mode's outcome. */
 export interface CosqaModeResult {

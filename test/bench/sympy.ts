@@ -1,6 +1,6 @@
 /**
  * `npm run bench:sympy`: file localisation on 77 real sympy issues (SWE-bench Lite,
- * `/work/shared/bench/swebench-lite/dev-sympy.jsonl`). For each issue, the tree at its
+ * `../shared/bench/swebench-lite/dev-sympy.jsonl` beside the repo). For each issue, the tree at its
  * base commit is indexed by the engine and `conexus locate --queries` ranks the files;
  * the gold file's rank gives Acc@1/5/10 and MRR, next to a textbook whole-file BM25
  * (`test/bench/bm25.ts`) over the same tree's Python files, computed in the same run.
@@ -21,9 +21,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Bm25Index } from './bm25';
+import { SHARED_DIR } from './cosqa';
 
 const REPO = path.resolve(__dirname, '../..');
-const DATA = '/work/shared/bench/swebench-lite/dev-sympy.jsonl';
+const DATA = path.join(SHARED_DIR, 'bench', 'swebench-lite', 'dev-sympy.jsonl');
 const RESULTS = path.join(REPO, 'test/bench/results/sympy.json');
 
 interface Issue { instance_id: string; base_commit: string; problem_statement: string; gold_files: string[] }
