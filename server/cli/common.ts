@@ -6,6 +6,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { ConexusError, ErrorCode } from '../../protocol/errors';
 import type { SettingsInput } from '../../protocol/settings';
 import type { IndexProgress } from '../../protocol/status';
+import type { IndexSummary } from '../engine/api';
 import { Engine } from '../engine/engine';
 import type { CliContext } from './command';
 
@@ -84,6 +85,18 @@ export function progressPrinter(stderr: NodeJS.WritableStream): (p: IndexProgres
     const line = `${p.phase}: ${p.filesDone}/${p.filesTotal} ${unit} (${p.rate.toFixed(0)}/s${eta})`;
     stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
   };
+}
+
+/** Runs a full index pass with progress on stderr; returns its summary. */
+export async function indexWithProgress(engine: Engine, stderr: NodeJS.WritableStream): Promise<IndexSummary> {
+  const print = progressPrinter(stderr);
+  const off = engine.onStatus((s) => print(s.progress));
+  try {
+    return await engine.index();
+  } finally {
+    off();
+    print(null);
+  }
 }
 
 /** "1m 05s", "12s". */

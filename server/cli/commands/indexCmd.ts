@@ -1,6 +1,6 @@
 /** `conexus index [DIR...]`: build or update the index, with progress and a summary. */
 import type { CliCommand } from '../command';
-import { formatSeconds, openEngine, progressPrinter, rootsFrom, workspaceOptions, workspaceUsage } from '../common';
+import { formatSeconds, indexWithProgress, openEngine, rootsFrom, workspaceOptions, workspaceUsage } from '../common';
 
 export const indexCommand: CliCommand = {
   name: 'index',
@@ -18,11 +18,7 @@ ${workspaceUsage}
   async run(ctx) {
     const engine = await openEngine(ctx, rootsFrom(ctx.values, ctx.positionals));
     try {
-      const print = progressPrinter(ctx.stderr);
-      const off = engine.onStatus((s) => print(s.progress));
-      const summary = await engine.index();
-      off();
-      print(null);
+      const summary = await indexWithProgress(engine, ctx.stderr);
       const status = engine.status();
       const skipped = Object.entries(summary.skipped).map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
       ctx.stderr.write(

@@ -4,11 +4,11 @@
  * the tool's structured result, one JSON line per query for a batch (in input order).
  */
 import * as fs from 'node:fs';
-import * as readline from 'node:readline';
 import { z } from 'zod';
-import { ConexusError, ErrorCode, describeIssues } from '../../../protocol/errors';
+import { ConexusError, ErrorCode } from '../../../protocol/errors';
 import { MAX_QUERY_CHARS } from '../../../protocol/search';
 import { locateForTool } from '../../mcp/tools/locateRelevantFiles';
+import { runJsonLines } from '../batch';
 import type { CliCommand, CliContext } from '../command';
 import { openEngine, rootsFrom, workspaceOptions, workspaceUsage } from '../common';
 import { indexIfNeverIndexed } from './searchCmd';
@@ -73,28 +73,7 @@ ${workspaceUsage}`,
 };
 
 async function runBatch(tool: Parameters<typeof locateForTool>[0], ctx: CliContext, file: string, k: number): Promise<number> {
-  const input = file === '-' ? ctx.stdin : fs.createReadStream(file);
-  const rl = readline.createInterface({ input, crlfDelay: Infinity });
-  let lineNo = 0;
-  let failures = 0;
-  for await (const line of rl) {
-    lineNo++;
-    if (line.trim() === '') continue;
-    let parsed: z.infer<typeof BatchLineSchema>;
-    try {
-      const r = BatchLineSchema.safeParse(JSON.parse(line));
-      if (!r.success) throw new Error(describeIssues(r.error.issues));
-      parsed = r.data;
-    } catch (err) {
-      failures++;
-      ctx.stderr.write(`line ${lineNo}: not a {"query": "..."} object (${(err as Error).message}); skipped\n`);
-      ctx.stdout.write(`${JSON.stringify({ query: null, files: [], error: `line ${lineNo} is not valid` })}\n`);
-      continue;
-    }
-    const result = await locateForTool(tool, parsed.query, parsed.k ?? k);
-    ctx.stdout.write(`${JSON.stringify({ query: parsed.query, ...result })}\n`);
-  }
-  return failures > 0 ? 1 : 0;
+  return runJsonLines(ctx, file, BatchLineSchema, { files: [] }, async (req) => ({ query: req.query, ...(await locateForTool(tool, req.query, req.k ?? k)) }));
 }
 
 function render(files: Awaited<ReturnType<typeof locateForTool>>['files']): string {

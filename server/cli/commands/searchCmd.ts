@@ -3,10 +3,10 @@
  * batch answered in order, one JSON line per query.
  */
 import * as fs from 'node:fs';
-import * as readline from 'node:readline';
 import { z } from 'zod';
-import { ConexusError, ErrorCode, describeIssues } from '../../../protocol/errors';
+import { ConexusError, ErrorCode } from '../../../protocol/errors';
 import { SearchModeSchema, type SearchFilters, type SearchResult } from '../../../protocol/search';
+import { runJsonLines } from '../batch';
 import type { CliCommand, CliContext } from '../command';
 import { openEngine, rootsFrom, workspaceOptions, workspaceUsage } from '../common';
 import type { Engine } from '../../engine/engine';
@@ -82,34 +82,16 @@ export async function indexIfNeverIndexed(engine: Engine, ctx: CliContext): Prom
 }
 
 async function runBatch(engine: Engine, ctx: CliContext, file: string, defaults: { k?: number; mode?: z.infer<typeof SearchModeSchema>; filters?: SearchFilters }): Promise<number> {
-  const input = file === '-' ? ctx.stdin : fs.createReadStream(file);
-  const rl = readline.createInterface({ input, crlfDelay: Infinity });
-  let lineNo = 0;
-  let failures = 0;
-  for await (const line of rl) {
-    lineNo++;
-    if (line.trim() === '') continue;
-    let parsed: z.infer<typeof BatchLineSchema>;
+  return runJsonLines(ctx, file, BatchLineSchema, { hits: [] }, async (req) => {
     try {
-      const r = BatchLineSchema.safeParse(JSON.parse(line));
-      if (!r.success) throw new Error(describeIssues(r.error.issues));
-      parsed = r.data;
-    } catch (err) {
-      failures++;
-      ctx.stderr.write(`line ${lineNo}: not a {"query": "..."} object (${(err as Error).message}); skipped\n`);
-      ctx.stdout.write(`${JSON.stringify({ query: null, hits: [], error: `line ${lineNo} is not valid` })}\n`);
-      continue;
-    }
-    try {
-      const result = await engine.search({ query: parsed.query, k: parsed.k ?? defaults.k, mode: parsed.mode ?? defaults.mode, filters: defaults.filters });
-      ctx.stdout.write(`${JSON.stringify({ query: parsed.query, hits: result.hits })}\n`);
+      const result = await engine.search({ query: req.query, k: req.k ?? defaults.k, mode: req.mode ?? defaults.mode, filters: defaults.filters });
+      return { query: req.query, hits: result.hits };
     } catch (err) {
       if (!(err instanceof ConexusError)) throw err;
-      failures++;
-      ctx.stdout.write(`${JSON.stringify({ query: parsed.query, hits: [], error: err.message })}\n`);
+      ctx.stdout.write(`${JSON.stringify({ query: req.query, hits: [], error: err.message })}\n`);
+      return null;
     }
-  }
-  return failures > 0 ? 1 : 0;
+  });
 }
 
 function parseK(v: unknown): number | undefined {

@@ -5,7 +5,7 @@
 import * as readline from 'node:readline';
 import { ConexusError } from '../../../protocol/errors';
 import type { CliCommand } from '../command';
-import { formatSeconds, openEngine, progressPrinter, rootsFrom, workspaceOptions, workspaceUsage } from '../common';
+import { formatSeconds, indexWithProgress, openEngine, rootsFrom, workspaceOptions, workspaceUsage } from '../common';
 import { renderHits } from './searchCmd';
 
 export const startCommand: CliCommand = {
@@ -23,11 +23,7 @@ ${workspaceUsage}`,
   async run(ctx) {
     const engine = await openEngine(ctx, rootsFrom(ctx.values, ctx.positionals));
     try {
-      const print = progressPrinter(ctx.stderr);
-      const off = engine.onStatus((s) => print(s.progress));
-      const summary = await engine.index();
-      off();
-      print(null);
+      const summary = await indexWithProgress(engine, ctx.stderr);
       const s = engine.status();
       ctx.stderr.write(`ready: ${summary.files} files, ${summary.chunks} chunks in ${formatSeconds(summary.timings.total / 1000)}; ` +
         `semantic search ${s.model.semantic ? `on (${s.model.id})` : `off (${s.model.reason})`}\n`);
