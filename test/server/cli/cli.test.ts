@@ -87,3 +87,17 @@ test('an unreadable index folder is reported, not crashed on', async () => {
   assert.equal(r.code, 1);
   assert.match(r.err, /index folder|--index-dir/);
 });
+
+test('locate answers a batch in order, one JSON line per request, and flags a bad line', async () => {
+  const ws = makeWorkspace(SAMPLE);
+  const idx = tmpIndex();
+  await run(['index', ws, '--index-dir', idx, '--model', 'none']);
+  const r = await run(['locate', '--queries', '-', '-w', ws, '--index-dir', idx, '--model', 'none'],
+    '{"query":"verify the user password against the stored hash"}\n{"query": 7}\n{"query":"sort a dictionary by its values"}\n');
+  const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 3);
+  assert.equal(lines[0].files[0].path, 'src/auth.ts');
+  assert.ok(lines[1].error);
+  assert.equal(lines[2].files[0].path, 'src/util.py');
+  assert.equal(r.code, 1);
+});
