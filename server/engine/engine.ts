@@ -139,7 +139,12 @@ export class Engine implements EngineApi {
       const body = loadSnapshotBody(this.indexDir, pending.generation);
       this.store.attachChunks(body.chunks);
       if (pending.textIndexVersion === TEXT_INDEX_VERSION) this.text.load(body.textIndex);
-      else this.text.addAll(body.chunks.map(toTextDoc));
+      else {
+        // Tokenizing changed since this index was saved: rebuild the text index from the
+        // chunks and save it at the next opportunity so the rebuild happens once.
+        this.text.addAll(body.chunks.map(toTextDoc));
+        if (this.lock) this.dirty = true;
+      }
     } catch (err) {
       if (!(err instanceof CorruptSnapshotError)) throw err;
       this.resetAfterCorruption(err);
@@ -237,7 +242,7 @@ export class Engine implements EngineApi {
       await this.semantic.flush(this.store);
       this.generation = await saveSnapshot(this.indexDir, {
         files: [...this.store.allFiles()], skipped: this.store.skipped, nextChunkId: this.store.nextChunkId,
-        textIndexVersion: this.pendingBody?.textIndexVersion ?? TEXT_INDEX_VERSION, embedded: this.embeddedCount(),
+        textIndexVersion: full ? TEXT_INDEX_VERSION : this.pendingBody!.textIndexVersion, embedded: this.embeddedCount(),
         body: full ? { chunks: [...this.store.allChunks()], textParts: this.text.jsonParts() } : null,
         bodyFrom: full ? undefined : this.generation!,
       });

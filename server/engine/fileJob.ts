@@ -8,7 +8,7 @@ import type { SymbolKind } from '../../protocol/search';
 import type { SkipReason } from '../../protocol/status';
 import { chunkFile } from '../chunk/chunker';
 import { detectLanguage } from '../chunk/languages';
-import { tokenize } from '../text/tokenizer';
+import { capTermFrequency, tokenize } from '../text/tokenizer';
 import { readFileForIndex } from '../walk/content';
 
 /** One file to process. */
@@ -53,7 +53,7 @@ export async function processFile(job: FileJob): Promise<FileJobResult> {
   const chunks = await chunkFile({ path: job.path, text: r.text, language });
   const out: JobChunk[] = chunks.map((c) => ({
     startLine: c.startLine, endLine: c.endLine, text: c.text, symbol: c.symbol, kind: c.kind,
-    container: c.container, calls: c.calls, hash: chunkHash(c.text), terms: tokenize(c.text).join(' '),
+    container: c.container, calls: c.calls, hash: chunkHash(c.text), terms: capTermFrequency(tokenize(c.text)).join(' '),
   }));
   const lines = r.text.length === 0 ? 0 : r.text.split('\n').length;
   return { kind: 'chunked', language, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, lines, chunks: out, parseMs: performance.now() - t1, readMs };

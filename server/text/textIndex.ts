@@ -4,7 +4,7 @@
  * path, so a query word that names a definition or a file outranks a passing mention.
  */
 import MiniSearch, { type AsPlainObject, type SearchResult as MsResult } from 'minisearch';
-import { DEFAULT_TOKENIZE_OPTIONS, tokenize, tokenizePath, type TokenizeOptions } from './tokenizer';
+import { capTermFrequency, DEFAULT_TOKENIZE_OPTIONS, tokenize, tokenizePath, type TokenizeOptions } from './tokenizer';
 
 /** The fields of one indexed chunk. */
 export interface TextDoc {
@@ -44,7 +44,7 @@ const PRETOKENIZED = '\u0001';
 const PRETOKENIZED_CODE = 1;
 
 /** Bumped whenever tokenization or fields change, so persisted indexes are rebuilt. */
-export const TEXT_INDEX_VERSION = 1;
+export const TEXT_INDEX_VERSION = 2;
 
 /** The private fields of MiniSearch 7.2 that `jsonParts` reads (see there). */
 interface MiniSearchInternals {
@@ -85,7 +85,7 @@ export class TextIndex {
       tokenize: (text: string, field?: string) => {
         if (field === 'path') return tokenizePath(text, opts);
         if (text.charCodeAt(0) === PRETOKENIZED_CODE) return text.slice(1).split(' ');
-        return tokenize(text, opts);
+        return field === 'text' ? capTermFrequency(tokenize(text, opts)) : tokenize(text, opts);
       },
       // MiniSearch's background vacuum walks the term tree across timer gaps; an index
       // pass adding documents in such a gap breaks its iterator. Vacuuming is done by

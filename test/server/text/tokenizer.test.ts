@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { splitIdentifier, tokenize, tokenizePath } from '../../../server/text/tokenizer';
+import { capTermFrequency, splitIdentifier, tokenize, tokenizePath } from '../../../server/text/tokenizer';
 import { stem } from '../../../server/text/stemmer';
 
 const raw = { stem: false, dropStopWords: false };
@@ -54,4 +54,11 @@ test('query and document tokenization agree: a document always matches its own i
     const doc = new Set(tokenize(`function ${id}() {}`));
     for (const t of tokenize(id)) assert.ok(doc.has(t), `${t} from ${id} missing in doc terms`);
   }));
+});
+
+test('term frequency is capped at four occurrences per chunk; rarer terms keep their counts', () => {
+  const terms = capTermFrequency(['self', 'self', 'self', 'self', 'self', 'self', 'parse', 'parse', 'url']);
+  assert.equal(terms.filter((t) => t === 'self').length, 4);
+  assert.equal(terms.filter((t) => t === 'parse').length, 2);
+  assert.deepEqual([...new Set(terms)].sort(), ['parse', 'self', 'url']);
 });
