@@ -76,6 +76,7 @@ export function progressPrinter(stderr: NodeJS.WritableStream): (p: IndexProgres
       if (tty) stderr.write('\r\x1b[K');
       return;
     }
+    if (p.filesTotal === 0) return; // nothing to do in this phase: say nothing
     const now = Date.now();
     if (p.phase === lastPhase && now - last < (tty ? 100 : 2000) && p.filesDone !== p.filesTotal) return;
     last = now;
