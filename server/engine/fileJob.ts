@@ -8,7 +8,7 @@ import type { SymbolKind } from '../../protocol/search';
 import type { SkipReason } from '../../protocol/status';
 import { chunkFile } from '../chunk/chunker';
 import { detectLanguage } from '../chunk/languages';
-import { capTermFrequency, tokenize } from '../text/tokenizer';
+import { capTermFrequency, tokenize, tokenizePath } from '../text/tokenizer';
 import { readFileForIndex } from '../walk/content';
 
 /** One file to process. */
@@ -33,13 +33,15 @@ export interface JobChunk {
   hash: string;
   /** The chunk text's search terms joined by spaces (tokenized off the main thread). */
   terms: string;
+  /** The symbol and container's terms, likewise. */
+  symbolTerms: string;
 }
 
 /** What processing a file produced. */
 export type FileJobResult =
   | { kind: 'skipped'; reason: SkipReason }
   | { kind: 'unchanged'; size: number; mtimeMs: number }
-  | { kind: 'chunked'; language: string; size: number; mtimeMs: number; hash: string; lines: number; chunks: JobChunk[]; parseMs: number; readMs: number };
+  | { kind: 'chunked'; language: string; size: number; mtimeMs: number; hash: string; lines: number; chunks: JobChunk[]; pathTerms: string; parseMs: number; readMs: number };
 
 /** Reads and chunks one file. Never throws for a problem with the file itself. */
 export async function processFile(job: FileJob): Promise<FileJobResult> {
@@ -54,9 +56,11 @@ export async function processFile(job: FileJob): Promise<FileJobResult> {
   const out: JobChunk[] = chunks.map((c) => ({
     startLine: c.startLine, endLine: c.endLine, text: c.text, symbol: c.symbol, kind: c.kind,
     container: c.container, calls: c.calls, hash: chunkHash(c.text), terms: capTermFrequency(tokenize(c.text)).join(' '),
+    symbolTerms: tokenize([c.symbol, c.container].filter(Boolean).join(' ')).join(' '),
   }));
+  const pathTerms = tokenizePath(job.path).join(' ');
   const lines = r.text.length === 0 ? 0 : r.text.split('\n').length;
-  return { kind: 'chunked', language, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, lines, chunks: out, parseMs: performance.now() - t1, readMs };
+  return { kind: 'chunked', language, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, lines, chunks: out, pathTerms, parseMs: performance.now() - t1, readMs };
 }
 
 /** Content hash of a chunk's text: the key for vector reuse. */

@@ -143,7 +143,7 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
     const { removed, added } = ctx.store.replaceFile(
       { path: f.path, absPath: f.absPath, language: r.language, size: r.size, mtimeMs: r.mtimeMs, ctimeMs: f.ctimeMs, hash: r.hash, lines: r.lines }, records);
     for (const id of removed) ctx.text.remove(id);
-    ctx.text.addAll(added.map((c, k) => ({ ...toTextDoc(c), terms: r.chunks[k].terms })));
+    ctx.text.addAll(added.map((c, k) => ({ ...toTextDoc(c), terms: r.chunks[k].terms, symbolTerms: r.chunks[k].symbolTerms, pathTerms: r.pathTerms })));
     timings.write += performance.now() - tw;
     changedFiles++;
     if (i - lastReport >= 100) {

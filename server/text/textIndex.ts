@@ -12,6 +12,9 @@ export interface TextDoc {
   text: string;
   /** The text's terms already tokenized (space-joined), when a worker did it; else `text` is tokenized here. */
   terms?: string;
+  /** Likewise for `symbol` and `path`. */
+  symbolTerms?: string;
+  pathTerms?: string;
   /** Symbol name plus container, e.g. "parseArgs Parser". */
   symbol: string;
   path: string;
@@ -80,11 +83,13 @@ export class TextIndex {
       // Terms are final when tokenize returns them (lower-cased, split, stemmed).
       processTerm: (term: string) => term || null,
       // Pre-tokenized text arrives marked, so the main thread only splits it.
-      extractField: (doc: TextDoc, field: string) =>
-        field === 'text' && doc.terms !== undefined ? PRETOKENIZED + doc.terms : (doc as unknown as Record<string, string>)[field],
+      extractField: (doc: TextDoc, field: string) => {
+        const pre = field === 'text' ? doc.terms : field === 'symbol' ? doc.symbolTerms : field === 'path' ? doc.pathTerms : undefined;
+        return pre !== undefined ? PRETOKENIZED + pre : (doc as unknown as Record<string, string>)[field];
+      },
       tokenize: (text: string, field?: string) => {
+        if (text.charCodeAt(0) === PRETOKENIZED_CODE) return text.length > 1 ? text.slice(1).split(' ') : [];
         if (field === 'path') return tokenizePath(text, opts);
-        if (text.charCodeAt(0) === PRETOKENIZED_CODE) return text.slice(1).split(' ');
         return field === 'text' ? capTermFrequency(tokenize(text, opts)) : tokenize(text, opts);
       },
       // MiniSearch's background vacuum walks the term tree across timer gaps; an index

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { TextIndex } from '../../../server/text/textIndex';
-import { tokenize } from '../../../server/text/tokenizer';
+import { tokenize, tokenizePath } from '../../../server/text/tokenizer';
 
 const docs = [
   { id: 1, text: 'def parse_args(argv):\n    """Parse command line arguments."""', symbol: 'parse_args', path: 'cli/args.py' },
@@ -24,8 +24,8 @@ test('pre-tokenized text ranks exactly like text tokenized here', () => {
   const a = new TextIndex();
   const b = new TextIndex();
   a.addAll(docs);
-  b.addAll(docs.map((d) => ({ ...d, terms: tokenize(d.text).join(' ') })));
-  for (const q of ['parse arguments', 'render markdown text', 'listen port']) assert.deepEqual(b.search(q, 10), a.search(q, 10));
+  b.addAll(docs.map((d) => ({ ...d, terms: tokenize(d.text).join(' '), symbolTerms: tokenize(d.symbol).join(' '), pathTerms: tokenizePath(d.path).join(' ') })));
+  for (const q of ['parse arguments', 'render markdown text', 'listen port', 'server', 'cli args']) assert.deepEqual(b.search(q, 10), a.search(q, 10));
 });
 
 test('removed documents are not found; accept filters before the limit', () => {
