@@ -2,21 +2,16 @@
 // native or wasm-loading packages stay external and ship in node_modules), the webview
 // runs in the browser. Type checking is separate (`npm run typecheck`).
 import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 /** Packages that must not be bundled: native binaries, wasm loaders, or the host API. */
-const nodeExternals = [
-  'vscode',
-  '@lancedb/lancedb',
-  'apache-arrow',
-  '@huggingface/transformers',
-  'onnxruntime-node',
-  'web-tree-sitter',
-  'tree-sitter-wasms',
-  'chokidar',
-];
+// The runtime packages are listed once, in package.json, because packaging
+// (scripts/lib/stageModules.ts) must ship exactly the packages the bundles leave out.
+const manifest = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const nodeExternals = ['vscode', ...manifest.conexusRuntimePackages];
 
 const common = {
   bundle: true,

@@ -14,19 +14,11 @@
 // - transformers.js's node build marks onnxruntime-web as ignored, so it is left out.
 // - Packages needed only by install scripts or type checking are left out (see SKIP).
 import { cp, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 
-/** Packages the production bundles keep external (mirrors esbuild.config.mjs). */
-export const RUNTIME_ROOTS = [
-  '@lancedb/lancedb',
-  'apache-arrow',
-  '@huggingface/transformers',
-  'onnxruntime-node',
-  'web-tree-sitter',
-  'tree-sitter-wasms',
-  'chokidar',
-];
+/** Packages the production bundles keep external: listed once, in package.json (esbuild.config.mjs reads the same list). */
+export const RUNTIME_ROOTS: string[] = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).conexusRuntimePackages;
 
 /**
  * Dependencies that are declared but never loaded at run time by the code paths Conexus

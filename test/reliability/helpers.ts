@@ -220,17 +220,8 @@ export function waitForLine(stream: NodeJS.ReadableStream, match: (line: string)
   });
 }
 
-/** A small seeded PRNG (mulberry32) so a failing random run can be replayed from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (the bench's mulberry32) so a failing random run can be replayed from its seed. */
+export { seededRandom as rng } from '../bench/metrics';
 
 /** Source text for a small Python file whose function name and body words are unique to `n`. */
 export function pySource(n: number, version = 0): string {
