@@ -20,37 +20,23 @@ const common = {
   logLevel: 'info',
 };
 
+/** Options every Node bundle shares (CommonJS, Node 20). */
+const node = { ...common, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20' };
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
   {
-    ...common,
-    // The CLI, and the index worker thread it and the worker process start (dist/indexWorker.js).
-    entryPoints: { cli: 'server/cli/main.ts', indexWorker: 'server/engine/indexWorker.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
+    // The engine's entry points, with its native and wasm packages external: the CLI, the
+    // worker process the extension starts, and the index worker thread both start.
+    ...node,
+    entryPoints: { cli: 'server/cli/main.ts', worker: 'server/worker/main.ts', indexWorker: 'server/engine/indexWorker.ts' },
     external: nodeExternals,
   },
   {
     // The extension host side: thin, talks to the worker; only `vscode` is external.
-    ...common,
+    ...node,
     entryPoints: { extension: 'extension/extension.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
     external: ['vscode'],
-  },
-  {
-    // The worker process: the engine with its native and wasm packages external, like the CLI.
-    ...common,
-    entryPoints: { worker: 'server/worker/main.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: nodeExternals,
   },
   {
     // The search panel: browser code plus its stylesheet (dist/webview.js and dist/webview.css).

@@ -4,9 +4,9 @@
  * in-process with the same result. Nothing here touches the catalog or the index.
  */
 import { createHash } from 'node:crypto';
-import type { SymbolKind } from '../../protocol/search';
 import type { SkipReason } from '../../protocol/status';
 import { chunkFile } from '../chunk/chunker';
+import type { Chunk } from '../chunk/types';
 import { detectLanguage } from '../chunk/languages';
 import { capTermFrequency, tokenize, tokenizePath } from '../text/tokenizer';
 import { readFileForIndex } from '../walk/content';
@@ -22,14 +22,7 @@ export interface FileJob {
 }
 
 /** A chunk as a job returns it: ready for the catalog, with its text-field terms. */
-export interface JobChunk {
-  startLine: number;
-  endLine: number;
-  text: string;
-  symbol: string | null;
-  kind: SymbolKind | null;
-  container: string | null;
-  calls: string[];
+export interface JobChunk extends Chunk {
   hash: string;
   /** The chunk text's search terms joined by spaces (tokenized off the main thread). */
   terms: string;
