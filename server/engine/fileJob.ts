@@ -9,7 +9,7 @@ import { chunkFile } from '../chunk/chunker';
 import type { Chunk } from '../chunk/types';
 import { detectLanguage } from '../chunk/languages';
 import { capTermFrequency, tokenize, tokenizePath } from '../text/tokenizer';
-import { readFileForIndex } from '../walk/content';
+import { readFileForIndex, type ReadIo } from '../walk/content';
 
 /** One file to process. */
 export interface FileJob {
@@ -36,10 +36,13 @@ export type FileJobResult =
   | { kind: 'unchanged'; size: number; mtimeMs: number }
   | { kind: 'chunked'; language: string; size: number; mtimeMs: number; hash: string; lines: number; chunks: JobChunk[]; pathTerms: string; parseMs: number; readMs: number };
 
-/** Reads and chunks one file. Never throws for a problem with the file itself. */
-export async function processFile(job: FileJob): Promise<FileJobResult> {
+/**
+ * Reads and chunks one file. Never throws for a problem with the file itself. `io`
+ * is how the file is read (workers read synchronously, see `syncReadIo`).
+ */
+export async function processFile(job: FileJob, io?: ReadIo): Promise<FileJobResult> {
   const t0 = performance.now();
-  const r = await readFileForIndex(job.absPath, job.maxBytes);
+  const r = await readFileForIndex(job.absPath, job.maxBytes, io);
   const readMs = performance.now() - t0;
   if (!r.ok) return { kind: 'skipped', reason: r.reason };
   if (job.knownHash === r.hash) return { kind: 'unchanged', size: r.size, mtimeMs: r.mtimeMs };

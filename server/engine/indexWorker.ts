@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { configureGrammars } from '../chunk/grammars';
+import { syncReadIo } from '../walk/content';
 import { processFile, type FileJob } from './fileJob';
 import type { Logger } from './logger';
 
@@ -19,7 +20,7 @@ configureGrammars({ grammarDir: data.grammarDir, runtimeDir: data.runtimeDir, lo
 // each file's read and parse times honest and the worker's memory to one file at a time.
 let chain: Promise<unknown> = Promise.resolve();
 parentPort?.on('message', (msg: { id: number; job: FileJob }) => {
-  chain = chain.then(() => processFile(msg.job)).then(
+  chain = chain.then(() => processFile(msg.job, syncReadIo)).then(
     (result) => parentPort!.postMessage({ id: msg.id, result }),
     (err: Error) => parentPort!.postMessage({ id: msg.id, error: err.stack ?? String(err) }),
   );

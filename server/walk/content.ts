@@ -4,7 +4,7 @@
  * the same version of it, even when an editor or a build is writing it at that moment.
  */
 import { createHash } from 'node:crypto';
-import { promises as fsp, type Stats } from 'node:fs';
+import { promises as fsp, readFileSync, statSync, type Stats } from 'node:fs';
 import type { SkipReason } from '../../protocol/status';
 
 /** The verdict on a file's bytes. */
@@ -96,6 +96,17 @@ export interface ReadIo {
 }
 
 const nodeReadIo: ReadIo = { stat: (p) => fsp.stat(p), readFile: (p) => fsp.readFile(p) };
+
+/**
+ * The same calls made synchronously, for index worker threads: a worker has nothing
+ * else to do while a file is read, and each asynchronous call is a round trip through
+ * libuv's shared thread pool (six per file), which left the workers idle about a
+ * third of a cold pass on 10,000 files.
+ */
+export const syncReadIo: ReadIo = {
+  stat: async (p) => statSync(p),
+  readFile: async (p) => readFileSync(p),
+};
 
 /** How many times a file that keeps changing during the read is re-read. */
 const MAX_REREADS = 3;
