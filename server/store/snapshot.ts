@@ -57,7 +57,13 @@ const BODY_FILES = ['chunks.jsonl', 'text.json'] as const;
 /** Raised when a snapshot exists but cannot be trusted. */
 export class CorruptSnapshotError extends Error {}
 
-const BATCH = 2000;
+/**
+ * Serialised pieces are kept under this many characters. V8 puts strings above about
+ * 128 KiB straight into its large-object space, which only a full collection frees;
+ * small pieces die young and cost a cheap scavenge, so saving 80 MB of chunks does not
+ * leave 80 MB of garbage behind (measured: 230 MB of heap growth during a save before).
+ */
+export const PIECE_CHARS = 48 * 1024;
 
 /** Writes a new generation and makes it current; removes older generations. Returns the generation. */
 export async function saveSnapshot(indexDir: string, data: SnapshotInput): Promise<number> {
@@ -170,30 +176,55 @@ function currentGeneration(indexDir: string): number | null {
   return Number(m[1]);
 }
 
-/** Serialises an array as comma-joined JSON pieces, a batch at a time, to keep strings small. */
+/** Serialises an array as comma-joined JSON pieces of at most about PIECE_CHARS. */
 function* joinJson(items: unknown[]): Generator<string> {
-  for (let i = 0; i < items.length; i += BATCH) {
-    const part = items.slice(i, i + BATCH).map((x) => JSON.stringify(x)).join(',');
-    yield i === 0 ? part : `,${part}`;
-  }
+  yield* pieces(items.map((x, i) => () => (i === 0 ? '' : ',') + JSON.stringify(x)));
 }
 
+/** One JSON line per item, in pieces of at most about PIECE_CHARS. */
 function* linesJson(items: unknown[]): Generator<string> {
-  for (let i = 0; i < items.length; i += BATCH) {
-    yield items.slice(i, i + BATCH).map((x) => `${JSON.stringify(x)}\n`).join('');
-  }
+  yield* pieces(items.map((x) => () => `${JSON.stringify(x)}\n`));
 }
 
-/** Writes pieces to a file, fsyncs it, and returns the sha1 of what was written. */
+/** Concatenates lazily made strings into pieces of about PIECE_CHARS (a longer single item stays whole). */
+function* pieces(makers: Array<() => string>): Generator<string> {
+  let buf = '';
+  for (const make of makers) {
+    const s = make();
+    if (buf.length > 0 && buf.length + s.length > PIECE_CHARS) {
+      yield buf;
+      buf = '';
+    }
+    buf += s;
+  }
+  if (buf) yield buf;
+}
+
+/**
+ * Writes pieces to a file through one reused buffer, fsyncs it, and returns the sha1 of
+ * what was written. Reusing the buffer matters as much as small pieces: a Buffer per
+ * piece is memory outside the heap that lingers until the garbage collector runs.
+ */
 async function writeParts(file: string, parts: Iterable<string>): Promise<string> {
   const hash = createHash('sha1');
   const fh = await fs.promises.open(file, 'w');
+  let out = Buffer.allocUnsafe(1 << 20);
+  let used = 0;
+  const drain = async () => {
+    if (used === 0) return;
+    const view = out.subarray(0, used);
+    hash.update(view);
+    await fh.write(view);
+    used = 0;
+  };
   try {
     for (const part of parts) {
-      const buf = Buffer.from(part, 'utf8');
-      hash.update(buf);
-      await fh.write(buf);
+      const need = Buffer.byteLength(part, 'utf8');
+      if (used + need > out.length) await drain();
+      if (need > out.length) out = Buffer.allocUnsafe(need);
+      used += out.write(part, used, 'utf8');
     }
+    await drain();
     await fh.sync();
   } finally {
     await fh.close();

@@ -174,37 +174,65 @@ export class TextIndex {
    * where `rest` is every field but `index`. MiniSearch's own `toJSON` copies the whole
    * inverted index into plain objects before anything is written, which doubles the
    * index's memory at save time; this walks MiniSearch 7.2's internal maps (the version
-   * is pinned; a test compares both forms) and emits one batch of terms at a time.
+   * is pinned; a test compares both forms) and writes each term's postings as text
+   * directly, in pieces of about `pieceChars` so the garbage dies young.
    */
-  *jsonParts(batch = 2000): Generator<string> {
+  *jsonParts(pieceChars = 48 * 1024): Generator<string> {
     const ms = this.ms as unknown as MiniSearchInternals;
     if (!(ms._index && ms._documentIds instanceof Map)) {
       // Internals changed shape: fall back to the public API rather than write garbage.
       const { index, ...rest } = this.ms.toJSON() as AsPlainObject & { index: unknown[] };
       yield `{"rest":${JSON.stringify(rest)},"index":[`;
-      for (let i = 0; i < index.length; i += batch) yield (i ? ',' : '') + index.slice(i, i + batch).map((e) => JSON.stringify(e)).join(',');
+      for (let i = 0; i < index.length; i += 500) yield (i ? ',' : '') + index.slice(i, i + 500).map((e) => JSON.stringify(e)).join(',');
       yield ']}';
       return;
     }
-    const rest = {
-      documentCount: ms._documentCount, nextId: ms._nextId, documentIds: Object.fromEntries(ms._documentIds),
-      fieldIds: ms._fieldIds, fieldLength: Object.fromEntries(ms._fieldLength), averageFieldLength: ms._avgFieldLength,
-      storedFields: Object.fromEntries(ms._storedFields), dirtCount: ms._dirtCount, serializationVersion: 2,
-    };
-    yield `{"rest":${JSON.stringify(rest)},"index":[`;
-    let buf: string[] = [];
+    yield `{"rest":{"documentCount":${ms._documentCount},"nextId":${ms._nextId},"documentIds":`;
+    yield* mapAsJson(ms._documentIds, pieceChars);
+    yield `,"fieldIds":${JSON.stringify(ms._fieldIds)},"fieldLength":`;
+    yield* mapAsJson(ms._fieldLength, pieceChars);
+    yield `,"averageFieldLength":${JSON.stringify(ms._avgFieldLength)},"storedFields":`;
+    yield* mapAsJson(ms._storedFields, pieceChars);
+    yield `,"dirtCount":${ms._dirtCount},"serializationVersion":2},"index":[`;
+    let buf = '';
     let first = true;
     for (const [term, fieldIndex] of ms._index) {
-      const data: Record<string, Record<string, number>> = {};
-      for (const [fieldId, freqs] of fieldIndex) data[fieldId] = Object.fromEntries(freqs);
-      buf.push(JSON.stringify([term, data]));
-      if (buf.length >= batch) {
-        yield (first ? '' : ',') + buf.join(',');
-        first = false;
-        buf = [];
+      // [term,{"field":{"doc":freq,…},…}] written by hand: the keys are integers and the
+      // values numbers, so only the term needs JSON escaping.
+      let entry = `${first ? '' : ','}[${JSON.stringify(term)},{`;
+      let firstField = true;
+      for (const [fieldId, freqs] of fieldIndex) {
+        entry += `${firstField ? '' : ','}"${fieldId}":{`;
+        firstField = false;
+        let firstDoc = true;
+        for (const [doc, freq] of freqs) {
+          entry += `${firstDoc ? '' : ','}"${doc}":${freq}`;
+          firstDoc = false;
+        }
+        entry += '}';
+      }
+      buf += `${entry}}]`;
+      first = false;
+      if (buf.length >= pieceChars) {
+        yield buf;
+        buf = '';
       }
     }
-    if (buf.length) yield (first ? '' : ',') + buf.join(',');
-    yield ']}';
+    yield `${buf}]}`;
   }
+}
+
+/** A Map with integer keys as a JSON object, in pieces of about `pieceChars`. */
+function* mapAsJson(map: Map<number, unknown>, pieceChars: number): Generator<string> {
+  let buf = '{';
+  let first = true;
+  for (const [k, v] of map) {
+    buf += `${first ? '' : ','}"${k}":${JSON.stringify(v)}`;
+    first = false;
+    if (buf.length >= pieceChars) {
+      yield buf;
+      buf = '';
+    }
+  }
+  yield `${buf}}`;
 }
