@@ -5,12 +5,11 @@
  * cannot start (a bundle without the worker file, a restricted runtime), jobs run
  * in-process with identical results.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from './logger';
 import { processFile, type FileJob, type FileJobResult } from './fileJob';
+import { findWorkerScript } from './workerScript';
 
 interface Pending {
   worker: Worker;
@@ -26,17 +25,6 @@ interface Pending {
  */
 export function defaultPoolSize(): number {
   return Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
-}
-
-/** Where the worker script is: next to the bundle (`dist/indexWorker.js`) or the TypeScript source under tsx. */
-function workerScript(): { source: string; eval: boolean } | null {
-  const js = path.join(__dirname, 'indexWorker.js');
-  if (fs.existsSync(js)) return { source: js, eval: false };
-  // Running from TypeScript sources (tests, development): Node 20 does not pass --import
-  // hooks to workers, so the worker registers tsx itself before loading the source.
-  const ts = path.join(__dirname, 'indexWorker.ts');
-  if (fs.existsSync(ts)) return { source: `require('tsx/cjs'); require(${JSON.stringify(ts)});`, eval: true };
-  return null;
 }
 
 /** See the file comment. */
@@ -73,7 +61,7 @@ export class IndexPool {
   }
 
   private start(): boolean {
-    const script = workerScript();
+    const script = findWorkerScript(__dirname, 'indexWorker');
     if (!script) {
       this.logger.warn('index worker script not found next to the bundle; chunking on the main thread');
       this.inProcess = true;
