@@ -60,6 +60,7 @@ export class Engine implements EngineApi {
   private catalogDirty = false;
   private readonly watching: Watching;
   private readonly pool: IndexPool;
+  private lastEmbeddedCount: { at: number; count: number } | null = null;
 
   private constructor(
     roots: Root[],
@@ -294,7 +295,7 @@ export class Engine implements EngineApi {
       indexDir: this.indexDir,
       files: this.store.fileCount,
       chunks: this.pendingBody?.counts.chunks ?? this.store.chunkCount,
-      embeddedChunks: this.embeddedCount(),
+      embeddedChunks: this.embeddedCount(true),
       skipped: summariseSkips(this.store.skipped),
       model: this.semantic.modelStatus(),
       indexBytes: this.indexBytes,
@@ -306,10 +307,19 @@ export class Engine implements EngineApi {
     };
   }
 
-  /** Chunks with a vector; read from the snapshot while its chunks are not loaded. */
-  private embeddedCount(): number {
+  /**
+   * Chunks with a vector; read from the snapshot while its chunks are not loaded. Status
+   * during a pass may be up to a second old: it is asked on every progress event, and
+   * while vectors are being added each count is a walk over every chunk.
+   */
+  private embeddedCount(forStatus = false): number {
     if (this.pendingBody) return this.semantic.vectors ? this.pendingBody.counts.embedded : 0;
-    return this.semantic.embeddedCount(this.store);
+    const now = performance.now();
+    const last = this.lastEmbeddedCount;
+    if (forStatus && this.state === 'indexing' && last && now - last.at < 1000) return last.count;
+    const count = this.semantic.embeddedCount(this.store);
+    this.lastEmbeddedCount = { at: now, count };
+    return count;
   }
 
   onStatus(listener: StatusListener): () => void {

@@ -16,6 +16,8 @@ import type { Logger } from './logger';
 
 /** The model and vectors, or the reason there are none. */
 export class SemanticIndex {
+  private countCache: { store: ChunkStore; storeRevision: number; vectors: VectorStore; vectorRevision: number; count: number } | null = null;
+
   private constructor(
     private readonly dir: string,
     readonly embedder: Embedder | null,
@@ -88,11 +90,18 @@ export class SemanticIndex {
     }
   }
 
-  /** Chunks whose content hash has a vector. */
+  /**
+   * Chunks whose content hash has a vector. Status asks on every progress event; counting
+   * 70,000 chunks each time took 8 of the 37 s of embedding 10,000 files, so the count is
+   * kept until the chunks or the stored hashes change.
+   */
   embeddedCount(store: ChunkStore): number {
     if (!this.vectors) return 0;
+    const c = this.countCache;
+    if (c && c.store === store && c.storeRevision === store.revision && c.vectors === this.vectors && c.vectorRevision === this.vectors.revision) return c.count;
     let n = 0;
-    for (const c of store.allChunks()) if (this.vectors.has(c.hash)) n++;
+    for (const chunk of store.allChunks()) if (this.vectors.has(chunk.hash)) n++;
+    this.countCache = { store, storeRevision: store.revision, vectors: this.vectors, vectorRevision: this.vectors.revision, count: n };
     return n;
   }
 

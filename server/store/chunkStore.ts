@@ -26,6 +26,7 @@ export class ChunkStore {
   private readonly hashRefs = new Map<string, Set<number>>();
   private skippedList: SkipRecord[] = [];
   private nextId = 1;
+  private changes = 0;
 
   /** Restores the catalog from a snapshot; chunks follow with `attachChunks` when needed. */
   static from(files: FileRecord[], skipped: SkipRecord[], nextId: number): ChunkStore {
@@ -47,6 +48,8 @@ export class ChunkStore {
   get fileCount(): number { return this.files.size; }
   get chunkCount(): number { return this.chunks.size; }
   get nextChunkId(): number { return this.nextId; }
+  /** Changes whenever chunks are added or removed (for caching counts derived from them). */
+  get revision(): number { return this.changes; }
   get skipped(): SkipRecord[] { return this.skippedList; }
   set skipped(list: SkipRecord[]) { this.skippedList = list; }
 
@@ -98,6 +101,7 @@ export class ChunkStore {
     const f = this.files.get(path);
     if (!f) return [];
     this.files.delete(path);
+    this.changes++;
     for (const id of f.chunkIds) {
       const c = this.chunks.get(id);
       if (!c) continue;
@@ -111,6 +115,7 @@ export class ChunkStore {
 
   /** Drops everything. */
   clear(): void {
+    this.changes++;
     this.files.clear();
     this.chunks.clear();
     this.hashRefs.clear();
@@ -118,6 +123,7 @@ export class ChunkStore {
   }
 
   private putChunk(c: ChunkRecord): void {
+    this.changes++;
     this.chunks.set(c.id, c);
     let ids = this.hashRefs.get(c.hash);
     if (!ids) this.hashRefs.set(c.hash, (ids = new Set()));
