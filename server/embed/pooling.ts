@@ -21,21 +21,25 @@ export interface MaskTensor {
 /**
  * Returns one unit-length vector per batch row: the mean of the row's unmasked token
  * vectors, divided by its length. A row whose mean is the zero vector (every token
- * has a zero row) stays all zeros instead of becoming NaN.
+ * has a zero row) stays all zeros instead of becoming NaN. A mask value above 1 counts
+ * its token that many times (a static model's distinct tokens with their counts), so
+ * the result is the same as for the sequence with every repetition in place.
  */
 export function meanPoolNormalize(states: TokenStates, mask: MaskTensor): Float32Array[] {
   const [batch, seq, dim] = states.dims;
   const data = states.data;
-  const m = mask.data;
+  const weight = maskReader(mask.data);
   const out: Float32Array[] = [];
   for (let b = 0; b < batch; b++) {
     const v = new Float32Array(dim);
     let count = 0;
     for (let s = 0; s < seq; s++) {
-      if (Number(m[b * seq + s]) === 0) continue;
-      count++;
+      const w = weight(b * seq + s);
+      if (w === 0) continue;
+      count += w;
       const base = (b * seq + s) * dim;
-      for (let k = 0; k < dim; k++) v[k] += data[base + k];
+      if (w === 1) for (let k = 0; k < dim; k++) v[k] += data[base + k];
+      else for (let k = 0; k < dim; k++) v[k] += w * data[base + k];
     }
     let norm = 0;
     for (let k = 0; k < dim; k++) {
@@ -47,4 +51,19 @@ export function meanPoolNormalize(states: TokenStates, mask: MaskTensor): Float3
     out.push(v);
   }
   return out;
+}
+
+/**
+ * Reads mask element i as a weight (0 = padding). An int64 mask is read through a
+ * 32-bit view of its low words (values are small and non-negative): reading a
+ * BigInt64Array element allocates a BigInt, one per token per text, which was a large
+ * share of embedding's garbage collection.
+ */
+function maskReader(m: ArrayLike<bigint | number>): (i: number) => number {
+  if (m instanceof BigInt64Array) {
+    const words = new Int32Array(m.buffer, m.byteOffset, m.length * 2);
+    const lo = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+    return (i) => words[2 * i + lo];
+  }
+  return (i) => Number(m[i]);
 }

@@ -3,7 +3,7 @@
  * and the clear `ModelUnavailable` errors for every way a model can be missing or broken.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, mkdir, utimes } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, mkdir, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -76,6 +76,24 @@ describe('loadEmbedder', () => {
   it('places texts that share words closer than unrelated texts', async () => {
     const [query, related, unrelated] = await embedder.embed(['read json file', 'read file', 'sort dict value']);
     assert.ok(cosine(query, related) > cosine(query, unrelated));
+  });
+
+  it('gives a static model the same vectors from its distinct tokens as from the full sequence', async () => {
+    // The same files flagged as a static model take the distinct-token path; the plain
+    // fixture runs every token. Texts with heavy repetition, a truncated one included.
+    const dir = join(tmp, 'models', 'static-fixture');
+    await makeFixtureModel(dir);
+    const configPath = join(dir, 'config.json');
+    const config = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
+    await writeFile(configPath, JSON.stringify({ ...config, conexus: { kind: 'static token embeddings, mean pooled' } }));
+    const staticEmbedder = await loadEmbedder({ model: dir, allowDownload: false }, silentLogger);
+    try {
+      const texts = ['read file read file read json file', 'sort dict value sort sort', 'open file '.repeat(300), 'x', ''];
+      const [got, want] = [await staticEmbedder.embed(texts), await embedder.embed(texts)];
+      got.forEach((v, i) => v.forEach((x, k) => assert.ok(Math.abs(x - want[i][k]) < 1e-5, `text ${i}, dimension ${k}: ${x} vs ${want[i][k]}`)));
+    } finally {
+      await staticEmbedder.dispose();
+    }
   });
 
   it('embeds very long texts and empty texts without failing', async () => {

@@ -17,4 +17,13 @@ describe('meanPoolNormalize', () => {
     const [v] = meanPoolNormalize({ dims: [1, 2, 3], data: new Float32Array(6) }, { dims: [1, 2], data: [1, 1] });
     assert.deepEqual([...v], [0, 0, 0]);
   });
+
+  it('counts a token with mask value n as n occurrences (a static model\'s distinct tokens)', () => {
+    // Row 0: tokens A, B, A as a sequence; row 1: A with count 2 and B with count 1.
+    const A = [1, 0, 0];
+    const B = [0, 3, 1];
+    const seq = meanPoolNormalize({ dims: [1, 3, 3], data: new Float32Array([...A, ...B, ...A]) }, { dims: [1, 3], data: new BigInt64Array([1n, 1n, 1n]) });
+    const weighted = meanPoolNormalize({ dims: [1, 3, 3], data: new Float32Array([...A, ...B, 9, 9, 9]) }, { dims: [1, 3], data: new BigInt64Array([2n, 1n, 0n]) });
+    seq[0].forEach((x, k) => assert.ok(Math.abs(x - weighted[0][k]) < 1e-6, `dimension ${k}`));
+  });
 });
