@@ -74,8 +74,14 @@ export function evaluateTargets(cosqa: CosqaResult | null, speed: SpeedResult | 
     out.push(check('One-file change → searchable (worst of trials)', '≤ 500 ms', worst, 500, 'max', (v) => `${ms(v)} (median ${ms(speed.change.medianMs ?? NaN)}, ${trials.length} trials)`, trials.length ? 'not measured: some trials never became searchable' : 'not measured'));
     const kw = speed.latency.find((l) => l.mode === 'keyword');
     out.push(check('Keyword query p95 (client round trip)', '≤ 50 ms', kw && kw.rtt.n ? kw.rtt.p95 : null, 50, 'max', (v) => `${ms(v)} (load ${kw!.load.load1})`));
-    const rss = Math.max(speed.fullIndex?.peakRssKb ?? 0, speed.keywordIndex?.peakRssKb ?? 0);
-    out.push(check('Peak RSS while indexing', '≤ 600 MB', rss || null, (600e6 / 1024), 'max', mb));
+    // The engine's target, keyword-only, and the same bound for the default run with the
+    // model in play, both shown: neither hides the other.
+    out.push(check('Peak RSS while indexing, keyword only', '≤ 600 MB', kwRun && !kwRun.error ? kwRun.peakRssKb : null, (600e6 / 1024), 'max', mb, 'not measured: no keyword-only run'));
+    if (speed.fullIndex && embedded(speed.fullIndex)) out.push(check('Peak RSS while indexing, with the model', '≤ 600 MB', speed.fullIndex.peakRssKb || null, (600e6 / 1024), 'max', mb));
+    // Embedding throughput of the full index: chunks embedded per second of its embed stage.
+    const sum = speed.fullIndex?.summary as { embeddedChunks?: number; timings?: { embed?: number } } | null | undefined;
+    const rate = sum?.embeddedChunks && sum.timings?.embed ? sum.embeddedChunks / (sum.timings.embed / 1000) : null;
+    out.push(check('Embedding throughput (full index, embed stage)', '≥ 2,000 chunks/s', rate, 2000, 'min', (v) => `${Math.round(v).toLocaleString('en-US')} chunks/s (${sum!.embeddedChunks} chunks in ${sec(sum!.timings!.embed!)})`, 'not measured: nothing embedded'));
   }
   return out;
 }
