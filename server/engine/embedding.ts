@@ -34,18 +34,21 @@ export function embeddingText(c: Pick<ChunkRecord, 'symbol' | 'container' | 'tex
 
 /** Embeds every missing hash; returns how many vectors were computed. */
 export async function embedMissing(ctx: EmbedContext): Promise<number> {
-  const todo = new Map<string, string>();
+  // One chunk per missing hash; its text is built batch by batch, not all at once (the
+  // texts of 55,000 chunks with their headers are some 60 MB held for the whole stage).
+  const todo = new Map<string, ChunkRecord>();
   for (const c of ctx.store.allChunks()) {
-    if (!ctx.vectors.has(c.hash) && !todo.has(c.hash)) todo.set(c.hash, embeddingText(c));
+    if (!ctx.vectors.has(c.hash) && !todo.has(c.hash)) todo.set(c.hash, c);
   }
   if (todo.size === 0) return 0;
   const entries = [...todo.entries()];
+  todo.clear();
   const started = performance.now();
   let done = 0;
   for (let i = 0; i < entries.length; i += EMBED_BATCH) {
     if (ctx.signal?.aborted || ctx.shouldStop()) break;
     const batch = entries.slice(i, i + EMBED_BATCH);
-    const vectors = await ctx.embedder.embed(batch.map(([, text]) => text));
+    const vectors = await ctx.embedder.embed(batch.map(([, chunk]) => embeddingText(chunk)));
     for (let j = 0; j < batch.length; j++) await ctx.vectors.put(batch[j][0], vectors[j]);
     done += batch.length;
     const secs = (performance.now() - started) / 1000;
