@@ -142,15 +142,36 @@ function chunkQuery(index: FileIndex, q: LocateQuery, text: string): string {
 async function addChunkHits(source: LocateSource, index: FileIndex, q: LocateQuery, text: string, opts: LocateOptions, get: Get): Promise<void> {
   const query = chunkQuery(index, q, text);
   if (!query || !source.search) return;
-  let hits: SearchHit[];
+  const mode = opts.mode ?? 'hybrid';
+  let lists: SearchHit[][];
   try {
-    hits = (await source.search({ query, k: CHUNK_HITS, mode: opts.mode ?? 'hybrid' }, opts.signal)).hits;
+    // With vectors in play the keyword ranking is taken too and each file keeps the
+    // better of its two chunk scores. Fused scores cap a keyword-only chunk below a chunk
+    // both signals found, so on sympy issues the fix's file could lose every chunk hit to
+    // semantically similar code elsewhere (5 of 77 issues ranked worse than keyword-only,
+    // e.g. the printer of another language that already has the method being asked for).
+    const modes = mode === 'hybrid' ? (['hybrid', 'keyword'] as const) : [mode];
+    lists = [];
+    for (const m of modes) lists.push((await source.search({ query, k: CHUNK_HITS, mode: m }, opts.signal)).hits);
   } catch (error) {
     // A failed chunk search (e.g. cancelled) leaves the other four signals; the caller
     // still gets a ranking, just without this one.
     if (opts.signal?.aborted) throw error;
     return;
   }
+  const best = new Map<number, number>();
+  for (const hits of lists) {
+    for (const [doc, score] of aggregateChunkHits(hits, index, get)) best.set(doc, Math.max(best.get(doc) ?? 0, score));
+  }
+  normaliseInto(best, get, 'chunks');
+}
+
+/**
+ * Per file: the best hit plus a decayed sum of the next ones, relative to the list's top
+ * hit, so a file with several good chunks beats one lucky chunk but twenty weak chunks do
+ * not beat one excellent one. Hit symbols are noted as places to look.
+ */
+function aggregateChunkHits(hits: SearchHit[], index: FileIndex, get: Get): Map<number, number> {
   const perFile = new Map<number, number[]>();
   const top = hits[0]?.score || 1;
   for (const h of hits) {
@@ -161,11 +182,9 @@ async function addChunkHits(source: LocateSource, index: FileIndex, q: LocateQue
     perFile.set(doc, list);
     if (h.symbol) addSymbol(get(doc), { name: h.symbol, kind: h.kind, startLine: h.startLine, endLine: h.endLine }, 0.5 * h.score / top);
   }
-  // Best hit plus a decayed sum: a file with several good chunks beats one lucky chunk,
-  // but twenty weak chunks do not beat one excellent one.
   const agg = new Map<number, number>();
   for (const [doc, list] of perFile) agg.set(doc, list.reduce((s, v, i) => s + v * Math.pow(0.5, i), 0));
-  normaliseInto(agg, get, 'chunks');
+  return agg;
 }
 
 function addDefinitions(index: FileIndex, q: LocateQuery, get: Get): void {

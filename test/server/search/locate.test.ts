@@ -90,6 +90,27 @@ describe('locateFiles', () => {
     assert.ok((await locateFiles(failing, 'ccode sinc')).length > 0);
   });
 
+  test('with vectors, a file keeps the chunk evidence keyword search found even when hybrid ranks it out', async () => {
+    // Hybrid lists only basic.py (semantically close); keyword finds cache.py. The file the
+    // keyword list found must not lose its chunk signal to the fused list.
+    const hit = (path: string, symbol: string, score: number) => ({ path, startLine: 1, endLine: 3, language: 'python', symbol, kind: 'function', container: null, score, snippet: '', matched: { terms: [], semantic: false, symbol: false, path: false } });
+    const asked: string[] = [];
+    const src: LocateSource = {
+      ...source(corpus),
+      search: async (p) => {
+        asked.push(p.mode ?? 'hybrid');
+        return { mode: p.mode ?? 'hybrid', tookMs: 0, hits: p.mode === 'keyword' ? [hit('pkg/core/cache.py', 'cacheit', 3)] : [hit('pkg/core/basic.py', 'Basic', 0.9)] };
+      },
+    };
+    const hybrid = await locateFiles(src, 'memoise the wrapper results');
+    assert.deepEqual(asked, ['hybrid', 'keyword']);
+    for (const path of ['pkg/core/cache.py', 'pkg/core/basic.py']) assert.ok(hybrid.some((f) => f.path === path && /strong chunk matches/.test(f.reason)), `${path}: ${JSON.stringify(hybrid)}`);
+    asked.length = 0;
+    const keywordOnly = await locateFiles(src, 'memoise the wrapper results', { mode: 'keyword' });
+    assert.deepEqual(asked, ['keyword']);
+    assert.ok(!keywordOnly.some((f) => f.path === 'pkg/core/basic.py'));
+  });
+
   test('property: only indexed paths, at most k, sorted by score', async () => {
     const paths = [...new Set(corpus.map((c) => c.path))];
     await fc.assert(fc.asyncProperty(fc.string({ maxLength: 300 }), fc.integer({ min: 1, max: 10 }), async (text, k) => {
