@@ -64,8 +64,14 @@ interface Evidence {
 
 /** Names defined in more files than this say nothing about where to look. */
 const MAX_DEFINING_FILES = 12;
-/** How many chunk hits to ask the engine for. */
-const CHUNK_HITS = 60;
+/**
+ * How many chunk hits to ask the engine for. Deep enough that in hybrid search, where a
+ * chunk only keyword search found scores below chunks both signals found, the fix's file
+ * keeps its chunk evidence: with 60 hits semantically similar code elsewhere pushed it out
+ * on 5 of 77 sympy issues (hybrid Acc@5 under keyword-only); at 150 hybrid is at least
+ * keyword-only on every measure (see README, file localisation).
+ */
+const CHUNK_HITS = 150;
 /** How many query terms go into the chunk-level search. */
 const CHUNK_QUERY_TERMS = 40;
 /** Characters of the description sent as is when none of its words is indexed. */
@@ -142,36 +148,15 @@ function chunkQuery(index: FileIndex, q: LocateQuery, text: string): string {
 async function addChunkHits(source: LocateSource, index: FileIndex, q: LocateQuery, text: string, opts: LocateOptions, get: Get): Promise<void> {
   const query = chunkQuery(index, q, text);
   if (!query || !source.search) return;
-  const mode = opts.mode ?? 'hybrid';
-  let lists: SearchHit[][];
+  let hits: SearchHit[];
   try {
-    // With vectors in play the keyword ranking is taken too and each file keeps the
-    // better of its two chunk scores. Fused scores cap a keyword-only chunk below a chunk
-    // both signals found, so on sympy issues the fix's file could lose every chunk hit to
-    // semantically similar code elsewhere (5 of 77 issues ranked worse than keyword-only,
-    // e.g. the printer of another language that already has the method being asked for).
-    const modes = mode === 'hybrid' ? (['hybrid', 'keyword'] as const) : [mode];
-    lists = [];
-    for (const m of modes) lists.push((await source.search({ query, k: CHUNK_HITS, mode: m }, opts.signal)).hits);
+    hits = (await source.search({ query, k: CHUNK_HITS, mode: opts.mode ?? 'hybrid' }, opts.signal)).hits;
   } catch (error) {
     // A failed chunk search (e.g. cancelled) leaves the other four signals; the caller
     // still gets a ranking, just without this one.
     if (opts.signal?.aborted) throw error;
     return;
   }
-  const best = new Map<number, number>();
-  for (const hits of lists) {
-    for (const [doc, score] of aggregateChunkHits(hits, index, get)) best.set(doc, Math.max(best.get(doc) ?? 0, score));
-  }
-  normaliseInto(best, get, 'chunks');
-}
-
-/**
- * Per file: the best hit plus a decayed sum of the next ones, relative to the list's top
- * hit, so a file with several good chunks beats one lucky chunk but twenty weak chunks do
- * not beat one excellent one. Hit symbols are noted as places to look.
- */
-function aggregateChunkHits(hits: SearchHit[], index: FileIndex, get: Get): Map<number, number> {
   const perFile = new Map<number, number[]>();
   const top = hits[0]?.score || 1;
   for (const h of hits) {
@@ -182,9 +167,11 @@ function aggregateChunkHits(hits: SearchHit[], index: FileIndex, get: Get): Map<
     perFile.set(doc, list);
     if (h.symbol) addSymbol(get(doc), { name: h.symbol, kind: h.kind, startLine: h.startLine, endLine: h.endLine }, 0.5 * h.score / top);
   }
+  // Best hit plus a decayed sum: a file with several good chunks beats one lucky chunk,
+  // but twenty weak chunks do not beat one excellent one.
   const agg = new Map<number, number>();
   for (const [doc, list] of perFile) agg.set(doc, list.reduce((s, v, i) => s + v * Math.pow(0.5, i), 0));
-  return agg;
+  normaliseInto(agg, get, 'chunks');
 }
 
 function addDefinitions(index: FileIndex, q: LocateQuery, get: Get): void {
