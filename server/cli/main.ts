@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConexusError, ErrorCode } from '../../protocol/errors';
+import { applyHeapPolicy } from '../engine/heapPolicy';
 import { stderrLogger } from '../engine/logger';
 import type { CliCommand } from './command';
 import { indexCommand } from './commands/indexCmd';
@@ -32,6 +33,7 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
+  applyHeapPolicy();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(usage());

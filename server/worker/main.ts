@@ -5,6 +5,7 @@
  */
 import { createConnection } from 'vscode-languageserver/node';
 import { Engine } from '../engine/engine';
+import { applyHeapPolicy } from '../engine/heapPolicy';
 import { mcpSocketPath, serveMcpOnSocket } from '../mcp/socketServer';
 import { startWorker } from './session';
 import { watchParent } from './parentWatch';
@@ -12,6 +13,7 @@ import { watchParent } from './parentWatch';
 /** Longest the worker waits for the index to close before it exits regardless. */
 const EXIT_DEADLINE_MS = 2500;
 
+applyHeapPolicy();
 const connection = createConnection();
 const session = startWorker(connection, {
   openEngine: (options) => Engine.open(options),
