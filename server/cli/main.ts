@@ -34,6 +34,7 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
   applyHeapPolicy();
+  if (io.stdout === process.stdout) exitQuietlyOnClosedPipe();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(usage());
@@ -66,6 +67,25 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     io.stderr.write(`conexus ${name}: unexpected failure: ${(err as Error).stack ?? err}\nThis is a bug; please report it with the lines above.\n`);
     return 1;
   }
+}
+
+let pipeGuarded = false;
+
+/**
+ * A reader that goes away early (`conexus search … | head`, an MCP client that quits)
+ * ends the command quietly with status 0, as with other command-line tools, instead of
+ * an unhandled EPIPE and a stack trace. Any other failure to write output is reported
+ * in one line. An index left open is safe: its lock is reclaimed by the next opener and
+ * the start-up scan catches what was not saved.
+ */
+function exitQuietlyOnClosedPipe(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`conexus: could not write the output (${err.code ?? err.message}); check where stdout goes\n`);
+    process.exit(1);
+  });
 }
 
 // Run when executed directly (bundle or tsx), not when imported by tests.

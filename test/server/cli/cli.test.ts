@@ -101,3 +101,26 @@ test('locate answers a batch in order, one JSON line per request, and flags a ba
   assert.equal(lines[2].files[0].path, 'src/util.py');
   assert.equal(r.code, 1);
 });
+
+test('a reader that closes the pipe early (search | head) ends the command quietly, not with EPIPE', { timeout: 60_000 }, async () => {
+  const ws = makeWorkspace(SAMPLE);
+  const idx = tmpIndex();
+  assert.equal((await run(['index', ws, '--index-dir', idx, '--model', 'none'])).code, 0);
+  // Far more output than a pipe holds, so writes are still pending when the reader leaves.
+  const queries = path.join(idx, 'queries.jsonl');
+  fs.writeFileSync(queries, Array.from({ length: 3000 }, (_, i) => JSON.stringify({ query: `check file exists ${i}` })).join('\n') + '\n');
+  const { spawn } = await import('node:child_process');
+  const cli = path.join(__dirname, '..', '..', '..', 'server', 'cli', 'main.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'search', '--queries', queries, '-w', ws, '--index-dir', idx, '--model', 'none', '--k', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  let first = true;
+  child.stdout.on('data', () => {
+    if (first) child.stdout.destroy();
+    first = false;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.ok(!first, 'some output arrived before the pipe closed');
+  assert.equal(code, 0, err);
+  assert.doesNotMatch(err, /EPIPE|Unhandled|at /);
+});
