@@ -178,19 +178,19 @@ function currentGeneration(indexDir: string): number | null {
 
 /** Serialises an array as comma-joined JSON pieces of at most about PIECE_CHARS. */
 function* joinJson(items: unknown[]): Generator<string> {
-  yield* pieces(items.map((x, i) => () => (i === 0 ? '' : ',') + JSON.stringify(x)));
+  yield* pieces(items, (x, i) => (i === 0 ? '' : ',') + JSON.stringify(x));
 }
 
 /** One JSON line per item, in pieces of at most about PIECE_CHARS. */
 function* linesJson(items: unknown[]): Generator<string> {
-  yield* pieces(items.map((x) => () => `${JSON.stringify(x)}\n`));
+  yield* pieces(items, (x) => `${JSON.stringify(x)}\n`);
 }
 
-/** Concatenates lazily made strings into pieces of about PIECE_CHARS (a longer single item stays whole). */
-function* pieces(makers: Array<() => string>): Generator<string> {
+/** Renders items one by one into pieces of about PIECE_CHARS (a longer single item stays whole). */
+function* pieces<T>(items: readonly T[], render: (item: T, index: number) => string): Generator<string> {
   let buf = '';
-  for (const make of makers) {
-    const s = make();
+  for (let i = 0; i < items.length; i++) {
+    const s = render(items[i], i);
     if (buf.length > 0 && buf.length + s.length > PIECE_CHARS) {
       yield buf;
       buf = '';
