@@ -87,10 +87,11 @@ export async function loadEmbedder(spec: ModelSpec, logger: Logger): Promise<Emb
   env.localModelPath = loc.localModelPath.endsWith('/') ? loc.localModelPath : `${loc.localModelPath}/`;
   if (parsed.data.cacheDir) env.cacheDir = parsed.data.cacheDir;
 
+  const staticModel = isStaticModel(loc.folder);
   let extractor: FeatureExtractor;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const load = pipeline('feature-extraction', loc.name, { dtype, session_options: sessionOptions(loc.folder) }) as unknown as Promise<FeatureExtractor>;
+    const load = pipeline('feature-extraction', loc.name, { dtype, session_options: sessionOptions(staticModel) }) as unknown as Promise<FeatureExtractor>;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`loading took longer than ${LOAD_TIMEOUT_MS / 1000} s`)), LOAD_TIMEOUT_MS);
       timer.unref();
@@ -121,7 +122,7 @@ export async function loadEmbedder(spec: ModelSpec, logger: Logger): Promise<Emb
   const maxTokens = Math.min(extractor.tokenizer?.model_max_length ?? 512, 8192);
   const maxChars = maxTokens * CHARS_PER_TOKEN_BOUND;
   logger.info(`Embedding model ${id} loaded (${dimension} dimensions, ${dtype}) in ${Date.now() - started} ms`);
-  return new PipelineEmbedder(id, dimension, extractor, maxTokens, maxChars, Tensor as unknown as TensorCtor, isStaticModel(loc.folder));
+  return new PipelineEmbedder(id, dimension, extractor, maxTokens, maxChars, Tensor as unknown as TensorCtor, staticModel);
 }
 
 /**
@@ -129,8 +130,8 @@ export async function loadEmbedder(spec: ModelSpec, logger: Logger): Promise<Emb
  * lookup: one onnxruntime thread does it, and a second thread only spins, taking CPU
  * from tokenising and from the editor. Other models keep onnxruntime's defaults.
  */
-function sessionOptions(folder: string | null): Record<string, number> | undefined {
-  return isStaticModel(folder) ? { intraOpNumThreads: 1, interOpNumThreads: 1 } : undefined;
+function sessionOptions(staticModel: boolean): Record<string, number> | undefined {
+  return staticModel ? { intraOpNumThreads: 1, interOpNumThreads: 1 } : undefined;
 }
 
 /** True for a static token-embedding model: config.json `conexus.kind` starts with "static". */
