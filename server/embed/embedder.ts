@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConexusError, ErrorCode, describeIssues } from '../../protocol/errors';
 import type { Logger } from '../engine/logger';
-import { meanPoolNormalize, type MaskTensor } from './pooling';
+import { LITTLE_ENDIAN, meanPoolNormalize, type MaskTensor } from './pooling';
 import { ModelSpecSchema, chooseDtype, defaultModelsDir, modelId, resolveModel } from './modelLocation';
 
 export { defaultModelsDir } from './modelLocation';
@@ -36,9 +36,6 @@ export interface ModelSpec {
   modelsDir?: string;
   cacheDir?: string;
 }
-
-/** Byte order of typed arrays on this machine (for the 32-bit views of int64 tensors). */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Texts per ONNX call: large enough to amortise the call, small enough to bound padding memory. */
 const BATCH_SIZE = 64;

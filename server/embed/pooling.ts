@@ -18,6 +18,9 @@ export interface MaskTensor {
   data: ArrayLike<bigint | number>;
 }
 
+/** Byte order of typed arrays on this machine, for 32-bit views of int64 tensors. */
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /**
  * Returns one unit-length vector per batch row: the mean of the row's unmasked token
  * vectors, divided by its length. A row whose mean is the zero vector (every token
@@ -62,7 +65,7 @@ export function meanPoolNormalize(states: TokenStates, mask: MaskTensor): Float3
 function maskReader(m: ArrayLike<bigint | number>): (i: number) => number {
   if (m instanceof BigInt64Array) {
     const words = new Int32Array(m.buffer, m.byteOffset, m.length * 2);
-    const lo = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+    const lo = LITTLE_ENDIAN ? 0 : 1;
     return (i) => words[2 * i + lo];
   }
   return (i) => Number(m[i]);
