@@ -6,6 +6,7 @@
 import type { IndexProgress } from '../../protocol/status';
 import type { Embedder } from '../embed/embedder';
 import type { ChunkRecord, ChunkStore } from '../store/chunkStore';
+import type { ChunkTexts } from '../store/chunkTexts';
 import type { VectorStore } from '../store/vectorStore';
 import type { Logger } from './logger';
 
@@ -15,6 +16,8 @@ const EMBED_BATCH = 256;
 /** What the stage needs. */
 export interface EmbedContext {
   store: ChunkStore;
+  /** Where chunk texts are rebuilt from (the files). */
+  texts: ChunkTexts;
   vectors: VectorStore;
   embedder: Embedder;
   logger: Logger;
@@ -27,15 +30,31 @@ export interface EmbedContext {
  * The text given to the model for a chunk: its symbol and container first (names
  * carry meaning the body may not spell out), then the code.
  */
-export function embeddingText(c: Pick<ChunkRecord, 'symbol' | 'container' | 'text'>): string {
+export function embeddingText(c: Pick<ChunkRecord, 'symbol' | 'container'>, text: string): string {
   const head = [c.container, c.symbol].filter(Boolean).join(' ');
-  return head ? `${head}\n${c.text}` : c.text;
+  return head ? `${head}\n${text}` : text;
+}
+
+/**
+ * The text to embed for a hash: from the first chunk with that hash whose file still
+ * holds it. Null when none does (every such file changed after it was chunked; the
+ * next pass re-chunks them), so no vector is ever stored under a hash for other text.
+ */
+function textForHash(ctx: EmbedContext, first: ChunkRecord): string | null {
+  const text = ctx.texts.text(first);
+  if (text !== null) return embeddingText(first, text);
+  for (const id of ctx.store.idsWithHash(first.hash)) {
+    const c = ctx.store.chunk(id);
+    const other = c && c !== first ? ctx.texts.text(c) : null;
+    if (other !== null) return embeddingText(c!, other);
+  }
+  return null;
 }
 
 /** Embeds every missing hash; returns how many vectors were computed. */
 export async function embedMissing(ctx: EmbedContext): Promise<number> {
-  // One chunk per missing hash; its text is built batch by batch, not all at once (the
-  // texts of 55,000 chunks with their headers are some 60 MB held for the whole stage).
+  // One chunk per missing hash; its text is read batch by batch, in catalog order (so
+  // the chunks of one file come together and its lines are read once).
   const todo = new Map<string, ChunkRecord>();
   for (const c of ctx.store.allChunks()) {
     if (!ctx.vectors.has(c.hash) && !todo.has(c.hash)) todo.set(c.hash, c);
@@ -45,17 +64,27 @@ export async function embedMissing(ctx: EmbedContext): Promise<number> {
   todo.clear();
   const started = performance.now();
   let done = 0;
+  let unreadable = 0;
   for (let i = 0; i < entries.length; i += EMBED_BATCH) {
     if (ctx.signal?.aborted || ctx.shouldStop()) break;
-    const batch = entries.slice(i, i + EMBED_BATCH);
-    const vectors = await ctx.embedder.embed(batch.map(([, chunk]) => embeddingText(chunk)));
-    for (let j = 0; j < batch.length; j++) await ctx.vectors.put(batch[j][0], vectors[j]);
-    done += batch.length;
+    const hashes: string[] = [];
+    const texts: string[] = [];
+    for (const [hash, chunk] of entries.slice(i, i + EMBED_BATCH)) {
+      const text = textForHash(ctx, chunk);
+      if (text === null) unreadable++;
+      else { hashes.push(hash); texts.push(text); }
+    }
+    const vectors = texts.length ? await ctx.embedder.embed(texts) : [];
+    for (let j = 0; j < hashes.length; j++) await ctx.vectors.put(hashes[j], vectors[j]);
+    done += hashes.length;
+    const seen = Math.min(i + EMBED_BATCH, entries.length);
     const secs = (performance.now() - started) / 1000;
-    const rate = secs > 0 ? done / secs : 0;
-    ctx.progress({ phase: 'embedding', filesDone: done, filesTotal: entries.length, rate, etaSeconds: rate > 0 ? (entries.length - done) / rate : null });
+    const rate = secs > 0 ? seen / secs : 0;
+    ctx.progress({ phase: 'embedding', filesDone: seen, filesTotal: entries.length, rate, etaSeconds: rate > 0 ? (entries.length - seen) / rate : null });
   }
   await ctx.vectors.flush();
+  ctx.texts.clear();
+  if (unreadable) ctx.logger.info(`${unreadable} chunks not embedded: their files changed since they were chunked (the next pass re-chunks them)`);
   ctx.logger.info(`embedded ${done} chunks in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return done;
 }

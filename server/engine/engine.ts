@@ -11,7 +11,8 @@ import type { IndexProgress, IndexState, IndexStatus } from '../../protocol/stat
 import { ConexusError, ErrorCode } from '../../protocol/errors';
 import { configureGrammars } from '../chunk/grammars';
 import { parseSearchParams, search } from '../search/search';
-import { ChunkStore } from '../store/chunkStore';
+import { ChunkStore, type ChunkRecord } from '../store/chunkStore';
+import { ChunkTexts } from '../store/chunkTexts';
 import { defaultIndexDir, ensureIndexFolder, folderBytes, prepareIndexDir, quarantine } from '../store/indexDir';
 import { WriterLock } from '../store/lock';
 import { CorruptSnapshotError, currentSnapshotStamp, loadSnapshotBody, loadSnapshotHead, saveSnapshot } from '../store/snapshot';
@@ -36,6 +37,8 @@ export class Engine implements EngineApi {
   readonly roots: Root[];
   private store = new ChunkStore();
   private text = new TextIndex();
+  /** Chunk texts, rebuilt from the files of whatever catalog is current. */
+  private readonly texts = new ChunkTexts((path) => this.store.file(path)?.absPath);
   private readonly rulesByRoot = new Map<Root, IgnoreRules>();
   private readonly listeners = new Set<StatusListener>();
   private readonly indexedListeners = new Set<(e: { changed: number; removed: number; paths: string[] }) => void>();
@@ -143,7 +146,8 @@ export class Engine implements EngineApi {
       else {
         // Tokenizing changed since this index was saved: rebuild the text index from the
         // chunks and save it at the next opportunity so the rebuild happens once.
-        this.text.addAll(body.chunks.map(toTextDoc));
+        this.text.addAll(body.chunks.map((c) => toTextDoc(c, savedText(c) ?? this.texts.text(c) ?? '')));
+        this.texts.clear();
         if (this.lock) this.dirty = true;
       }
     } catch (err) {
@@ -198,7 +202,7 @@ export class Engine implements EngineApi {
       // With the chunks still on disk the snapshot says every chunk has its vector, so
       // there is nothing to embed; and pruning against a store without its chunks would
       // take every stored vector for an orphan.
-      const embedded = this.pendingBody ? 0 : await this.semantic.embedMissing(this.store, {
+      const embedded = this.pendingBody ? 0 : await this.semantic.embedMissing(this.store, this.texts, {
         signal, progress: (p) => this.setProgress(p), shouldStop: () => this.paused || this.closed,
       });
       const embedMs = performance.now() - tEmbed;
@@ -275,7 +279,7 @@ export class Engine implements EngineApi {
     if (!this.lock) await this.followWriter();
     this.ensureBody();
     return search({
-      store: this.store, text: this.text, vectors: this.semantic.vectors, embedder: this.semantic.embedder,
+      store: this.store, text: this.text, texts: this.texts, vectors: this.semantic.vectors, embedder: this.semantic.embedder,
       semanticOffReason: this.semantic.offReason,
     }, parsed, signal);
   }
@@ -407,12 +411,12 @@ export class Engine implements EngineApi {
 
   chunksForFile(path: string): StoredChunk[] {
     this.ensureBody();
-    return this.store.chunksOf(path).map(toStored);
+    return this.store.chunksOf(path).map((c) => toStored(c, this.texts));
   }
 
   *allChunks(): Iterable<StoredChunk> {
     this.ensureBody();
-    for (const c of this.store.allChunks()) yield toStored(c);
+    for (const c of this.store.allChunks()) yield toStored(c, this.texts);
   }
 
   async readFile(path: string): Promise<string | null> {
@@ -451,11 +455,24 @@ export class Engine implements EngineApi {
   }
 }
 
-function toStored(c: { id: number } & Omit<StoredChunk, 'id'>): StoredChunk {
+/**
+ * A chunk for callers outside the engine. Its text is read from the file on first use
+ * (most callers look at a few fields only): the indexed text, or, when the file has
+ * changed since, the lines it has now at that place.
+ */
+function toStored(c: ChunkRecord, texts: ChunkTexts): StoredChunk {
+  let text: string | undefined;
   return {
     id: String(c.id), path: c.path, language: c.language, startLine: c.startLine, endLine: c.endLine,
-    symbol: c.symbol, kind: c.kind, container: c.container, text: c.text, hash: c.hash, calls: c.calls ?? [],
+    symbol: c.symbol, kind: c.kind, container: c.container, hash: c.hash, calls: c.calls ?? [],
+    get text() { return (text ??= texts.display(c).text); },
   };
+}
+
+/** The text an index saved by an older version kept with each chunk, if any. */
+function savedText(c: ChunkRecord): string | undefined {
+  const t = (c as { text?: unknown }).text;
+  return typeof t === 'string' ? t : undefined;
 }
 
 function countSkips(store: ChunkStore): Record<string, number> {

@@ -3,11 +3,11 @@
  * pure function of the file, so it can run in a worker thread (see `indexPool.ts`) or
  * in-process with the same result. Nothing here touches the catalog or the index.
  */
-import { createHash } from 'node:crypto';
 import type { SkipReason } from '../../protocol/status';
 import { chunkFile } from '../chunk/chunker';
 import type { Chunk } from '../chunk/types';
 import { detectLanguage } from '../chunk/languages';
+import { chunkHash } from '../store/chunkTexts';
 import { capTermFrequency, tokenize, tokenizePath } from '../text/tokenizer';
 import { readFileForIndex, type ReadIo } from '../walk/content';
 
@@ -21,8 +21,12 @@ export interface FileJob {
   knownHash: string | null;
 }
 
-/** A chunk as a job returns it: ready for the catalog, with its text-field terms. */
-export interface JobChunk extends Chunk {
+/**
+ * A chunk as a job returns it: ready for the catalog, with its text-field terms. Its
+ * text stays behind (the catalog rebuilds texts from the file, see `ChunkTexts`);
+ * its hash is the hash of that text.
+ */
+export interface JobChunk extends Omit<Chunk, 'text'> {
   hash: string;
   /** The chunk text's search terms joined by spaces (tokenized off the main thread). */
   terms: string;
@@ -50,29 +54,11 @@ export async function processFile(job: FileJob, io?: ReadIo): Promise<FileJobRes
   const t1 = performance.now();
   const chunks = await chunkFile({ path: job.path, text: r.text, language });
   const out: JobChunk[] = chunks.map((c) => ({
-    startLine: c.startLine, endLine: c.endLine, text: compactText(c.text), symbol: c.symbol, kind: c.kind,
+    startLine: c.startLine, endLine: c.endLine, symbol: c.symbol, kind: c.kind,
     container: c.container, calls: c.calls, hash: chunkHash(c.text), terms: capTermFrequency(tokenize(c.text)).join(' '),
     symbolTerms: tokenize([c.symbol, c.container].filter(Boolean).join(' ')).join(' '),
   }));
   const pathTerms = tokenizePath(job.path).join(' ');
   const lines = r.text.length === 0 ? 0 : r.text.split('\n').length;
   return { kind: 'chunked', language, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, lines, chunks: out, pathTerms, parseMs: performance.now() - t1, readMs };
-}
-
-const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
-
-/**
- * A chunk's text in V8's one-byte form when it has no character beyond U+00FF. A chunk
- * is a slice of its file's text, and one character such as "©" or "→" anywhere in a file
- * makes V8 hold the whole file, and every slice copied from it, at two bytes per
- * character; the owner keeps every chunk text, so on 10,000 dependency files this
- * doubled their memory (54 M characters took 144 MB instead of about 60 MB).
- */
-export function compactText(text: string): string {
-  return BEYOND_LATIN1.test(text) ? text : Buffer.from(text, 'latin1').toString('latin1');
-}
-
-/** Content hash of a chunk's text: the key for vector reuse. */
-export function chunkHash(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
 }

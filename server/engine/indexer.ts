@@ -149,12 +149,12 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
     const tw = performance.now();
     const records: Array<Omit<ChunkRecord, 'id'>> = r.chunks.map((c) => ({
       path: f.path, language: r.language, startLine: c.startLine, endLine: c.endLine, symbol: c.symbol, kind: c.kind,
-      container: c.container, text: c.text, hash: c.hash, calls: c.calls,
+      container: c.container, hash: c.hash, calls: c.calls,
     }));
     const { removed, added } = ctx.store.replaceFile(
       { path: f.path, absPath: f.absPath, language: r.language, size: r.size, mtimeMs: r.mtimeMs, ctimeMs: f.ctimeMs, hash: r.hash, lines: r.lines }, records);
     for (const id of removed) ctx.text.remove(id);
-    ctx.text.addAll(added.map((c, k) => ({ ...toTextDoc(c), terms: r.chunks[k].terms, symbolTerms: r.chunks[k].symbolTerms, pathTerms: r.pathTerms })));
+    ctx.text.addAll(added.map((c, k) => ({ ...toTextDoc(c, ''), terms: r.chunks[k].terms, symbolTerms: r.chunks[k].symbolTerms, pathTerms: r.pathTerms })));
     timings.write += performance.now() - tw;
     changedFiles++;
     if (i - lastReport >= 100) {
@@ -175,8 +175,8 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
 }
 
 /** The text-index document of a chunk: its text, its symbol and container, its path. */
-export function toTextDoc(c: ChunkRecord): TextDoc {
-  return { id: c.id, text: c.text, symbol: [c.symbol, c.container].filter(Boolean).join(' '), path: c.path };
+export function toTextDoc(c: ChunkRecord, text: string): TextDoc {
+  return { id: c.id, text, symbol: [c.symbol, c.container].filter(Boolean).join(' '), path: c.path };
 }
 
 function removeFile(ctx: PassContext, path: string): boolean {

@@ -9,6 +9,7 @@ import type { IndexProgress, ModelStatus } from '../../protocol/status';
 import { ConexusError } from '../../protocol/errors';
 import { loadEmbedder, type Embedder } from '../embed/embedder';
 import type { ChunkStore } from '../store/chunkStore';
+import type { ChunkTexts } from '../store/chunkTexts';
 import { quarantine } from '../store/indexDir';
 import { VectorBackendUnavailable, VectorStore } from '../store/vectorStore';
 import { embedMissing } from './embedding';
@@ -65,9 +66,9 @@ export class SemanticIndex {
   }
 
   /** Embeds what is missing; once nothing is, drops other models' tables and old orphans. */
-  async embedMissing(store: ChunkStore, opts: { signal?: AbortSignal; progress(p: IndexProgress): void; shouldStop(): boolean }): Promise<number> {
+  async embedMissing(store: ChunkStore, texts: ChunkTexts, opts: { signal?: AbortSignal; progress(p: IndexProgress): void; shouldStop(): boolean }): Promise<number> {
     if (!this.embedder || !this.vectors || this.readOnly) return 0;
-    const n = await embedMissing({ store, vectors: this.vectors, embedder: this.embedder, logger: this.logger, ...opts });
+    const n = await embedMissing({ store, texts, vectors: this.vectors, embedder: this.embedder, logger: this.logger, ...opts });
     if (!opts.shouldStop() && !opts.signal?.aborted) {
       const dropped = await this.vectors.dropOtherTables();
       if (dropped.length) this.logger.info(`dropped ${dropped.length} vector table(s) of a previous model`);

@@ -7,6 +7,7 @@ import { SearchParamsSchema, type SearchHit, type SearchMode, type SearchParams,
 import { ConexusError, ErrorCode, describeIssues } from '../../protocol/errors';
 import type { Embedder } from '../embed/embedder';
 import type { ChunkRecord, ChunkStore } from '../store/chunkStore';
+import type { ChunkTexts } from '../store/chunkTexts';
 import type { VectorHit, VectorStore } from '../store/vectorStore';
 import type { TextHit, TextIndex } from '../text/textIndex';
 import { compileFilters, type ChunkFilter } from './filters';
@@ -21,6 +22,8 @@ export const MAX_SNIPPET_CHARS = 4000;
 export interface SearchContext {
   store: ChunkStore;
   text: TextIndex;
+  /** Where snippets are read from (the files). */
+  texts: ChunkTexts;
   vectors: VectorStore | null;
   embedder: Embedder | null;
   /** Why semantic search is off, when it is. */
@@ -85,7 +88,7 @@ export async function search(ctx: SearchContext, params: SearchParams, signal?: 
     .sort(compareHits);
   for (const s of ranked.slice(0, params.k)) {
     const kw = byId.get(s.id);
-    hits.push(toHit(s.chunk, s.score, kw, semanticIds.has(s.id)));
+    hits.push(toHit(s.chunk, s.score, kw, semanticIds.has(s.id), ctx.texts));
   }
   if (params.mode !== 'semantic' && !params.filters?.kinds?.length) mergePathHits(ctx, params, hits, filter);
   return { hits, mode, notice, tookMs: Math.round((performance.now() - started) * 100) / 100 };
@@ -158,7 +161,7 @@ function compareHits(a: { score: number; chunk: ChunkRecord }, b: { score: numbe
   return a.chunk.startLine - b.chunk.startLine;
 }
 
-function toHit(c: ChunkRecord, score: number, kw: TextHit | undefined, semantic: boolean): SearchHit {
+function toHit(c: ChunkRecord, score: number, kw: TextHit | undefined, semantic: boolean, texts: ChunkTexts): SearchHit {
   return {
     path: c.path,
     startLine: c.startLine,
@@ -168,7 +171,7 @@ function toHit(c: ChunkRecord, score: number, kw: TextHit | undefined, semantic:
     kind: c.kind as SearchHit['kind'],
     container: c.container,
     score: Math.round(score * 1e6) / 1e6,
-    snippet: snippet(c.text),
+    snippet: snippet(texts.display(c).text),
     matched: { terms: kw?.terms ?? [], semantic, symbol: kw?.symbol ?? false, path: kw?.path ?? false },
   };
 }

@@ -11,8 +11,11 @@ export interface FileRecord extends CatalogFile {
   chunkIds: number[];
 }
 
-/** A chunk with its numeric id (the text index and vector table key). */
-export interface ChunkRecord extends Omit<StoredChunk, 'id'> {
+/**
+ * A chunk with its numeric id (the text index and vector table key). Its text is not
+ * kept: `ChunkTexts` rebuilds it from the file when needed.
+ */
+export interface ChunkRecord extends Omit<StoredChunk, 'id' | 'text'> {
   id: number;
   calls: string[];
 }
@@ -37,9 +40,10 @@ export class ChunkStore {
     return store;
   }
 
-  /** Adds the chunks of a restored catalog. */
+  /** Adds the chunks of a restored catalog (a text saved by older versions is dropped). */
   attachChunks(chunks: ChunkRecord[]): void {
-    for (const c of chunks) {
+    for (const saved of chunks) {
+      const c = chunkRecord(saved, saved.id);
       this.putChunk(c);
       if (c.id >= this.nextId) this.nextId = c.id + 1;
     }
@@ -140,7 +144,7 @@ export class ChunkStore {
 function chunkRecord(c: Omit<ChunkRecord, 'id'>, id: number): ChunkRecord {
   return {
     id, path: c.path, language: c.language, startLine: c.startLine, endLine: c.endLine, symbol: c.symbol ?? null,
-    kind: c.kind ?? null, container: c.container ?? null, text: c.text, hash: c.hash, calls: c.calls,
+    kind: c.kind ?? null, container: c.container ?? null, hash: c.hash, calls: c.calls ?? [],
   };
 }
 
