@@ -20,13 +20,16 @@ export interface ChunkRecord extends Omit<StoredChunk, 'id' | 'text'> {
   calls: string[];
 }
 
-const EMPTY: ReadonlySet<number> = new Set();
 
 /** Files, chunks and skip records, with the lookups search and indexing need. */
 export class ChunkStore {
   private readonly files = new Map<string, FileRecord>();
   private readonly chunks = new Map<number, ChunkRecord>();
-  private readonly hashRefs = new Map<string, Set<number>>();
+  /**
+   * Content hash → its chunk id, or a set of ids when several chunks share it. Most
+   * hashes have one chunk; a Set for each of them cost some 10 MB on 10,000 files.
+   */
+  private readonly hashRefs = new Map<string, number | Set<number>>();
   private skippedList: SkipRecord[] = [];
   private nextId = 1;
   private changes = 0;
@@ -65,8 +68,11 @@ export class ChunkStore {
   /** True when some chunk (in any file) has this content hash. */
   hasHash(hash: string): boolean { return this.hashRefs.has(hash); }
 
-  /** Ids of the chunks with this content hash. */
-  idsWithHash(hash: string): ReadonlySet<number> { return this.hashRefs.get(hash) ?? EMPTY; }
+  /** Ids of the chunks with this content hash, in the order they were added. */
+  idsWithHash(hash: string): readonly number[] {
+    const ids = this.hashRefs.get(hash);
+    return ids === undefined ? [] : typeof ids === 'number' ? [ids] : [...ids];
+  }
 
   /** Distinct chunk content hashes. */
   hashes(): IterableIterator<string> { return this.hashRefs.keys(); }
@@ -111,8 +117,11 @@ export class ChunkStore {
       if (!c) continue;
       this.chunks.delete(id);
       const ids = this.hashRefs.get(c.hash);
-      ids?.delete(id);
-      if (ids && ids.size === 0) this.hashRefs.delete(c.hash);
+      if (ids === id) this.hashRefs.delete(c.hash);
+      else if (ids instanceof Set) {
+        ids.delete(id);
+        if (ids.size === 1) this.hashRefs.set(c.hash, ids.values().next().value as number);
+      }
     }
     return f.chunkIds;
   }
@@ -129,9 +138,10 @@ export class ChunkStore {
   private putChunk(c: ChunkRecord): void {
     this.changes++;
     this.chunks.set(c.id, c);
-    let ids = this.hashRefs.get(c.hash);
-    if (!ids) this.hashRefs.set(c.hash, (ids = new Set()));
-    ids.add(c.id);
+    const ids = this.hashRefs.get(c.hash);
+    if (ids === undefined) this.hashRefs.set(c.hash, c.id);
+    else if (typeof ids === 'number') { if (ids !== c.id) this.hashRefs.set(c.hash, new Set([ids, c.id])); }
+    else ids.add(c.id);
   }
 }
 

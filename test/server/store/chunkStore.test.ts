@@ -82,3 +82,18 @@ test('records built from worker messages share one hidden class (a class per rec
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a hash shared by three chunks loses them one at a time, in any order', () => {
+  const store = new ChunkStore();
+  for (const p of ['a.ts', 'b.ts', 'c.ts']) store.replaceFile(file(p), [chunk(p, 'shared')]);
+  assert.deepEqual(store.idsWithHash('shared'), [1, 2, 3]);
+  store.removeFile('b.ts');
+  assert.deepEqual(store.idsWithHash('shared'), [1, 3]);
+  store.removeFile('a.ts');
+  assert.deepEqual(store.idsWithHash('shared'), [3]);
+  store.replaceFile(file('c.ts', 'edited'), [chunk('c.ts', 'shared'), chunk('c.ts', 'shared')]);
+  assert.deepEqual(store.idsWithHash('shared'), [4, 5]);
+  store.removeFile('c.ts');
+  assert.deepEqual(store.idsWithHash('shared'), []);
+  assert.equal(store.hasHash('shared'), false);
+});
