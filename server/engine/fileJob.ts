@@ -27,6 +27,9 @@ export interface FileJob {
  * its hash is the hash of that text.
  */
 export interface JobChunk extends Omit<Chunk, 'text'> {
+  /** Where the chunk's text lies in the file's bytes: [startByte, endByte). */
+  startByte: number;
+  endByte: number;
   hash: string;
   /** The chunk text's search terms joined by spaces (tokenized off the main thread). */
   terms: string;
@@ -53,12 +56,32 @@ export async function processFile(job: FileJob, io?: ReadIo): Promise<FileJobRes
   const language = detectLanguage(job.path);
   const t1 = performance.now();
   const chunks = await chunkFile({ path: job.path, text: r.text, language });
+  const starts = lineByteStarts(r.bytes);
   const out: JobChunk[] = chunks.map((c) => ({
-    startLine: c.startLine, endLine: c.endLine, symbol: c.symbol, kind: c.kind,
+    startLine: c.startLine, endLine: c.endLine, ...byteRange(starts, r.bytes.length, c.startLine, c.endLine), symbol: c.symbol, kind: c.kind,
     container: c.container, calls: c.calls, hash: chunkHash(c.text), terms: capTermFrequency(tokenize(c.text)).join(' '),
     symbolTerms: tokenize([c.symbol, c.container].filter(Boolean).join(' ')).join(' '),
   }));
   const pathTerms = tokenizePath(job.path).join(' ');
   const lines = r.text.length === 0 ? 0 : r.text.split('\n').length;
   return { kind: 'chunked', language, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, lines, chunks: out, pathTerms, parseMs: performance.now() - t1, readMs };
+}
+
+/** Byte offset of each line's start in a file (after a UTF-8 byte-order mark). */
+export function lineByteStarts(bytes: Buffer): number[] {
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const starts = [bom];
+  for (let i = bytes.indexOf(10, bom); i >= 0; i = bytes.indexOf(10, i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/**
+ * The bytes of lines startLine..endLine (1-based) without the final line break, taken
+ * from the raw file so that invalid UTF-8 (decoded to one replacement character of a
+ * different length) cannot shift them.
+ */
+function byteRange(starts: number[], size: number, startLine: number, endLine: number): { startByte: number; endByte: number } {
+  const startByte = starts[startLine - 1] ?? size;
+  const endByte = endLine < starts.length ? starts[endLine] - 1 : size;
+  return { startByte, endByte: Math.max(startByte, endByte) };
 }

@@ -148,7 +148,7 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
     timings.parse += r.parseMs;
     const tw = performance.now();
     const records: Array<Omit<ChunkRecord, 'id'>> = r.chunks.map((c) => ({
-      path: f.path, language: r.language, startLine: c.startLine, endLine: c.endLine, symbol: c.symbol, kind: c.kind,
+      path: f.path, language: r.language, startLine: c.startLine, endLine: c.endLine, startByte: c.startByte, endByte: c.endByte, symbol: c.symbol, kind: c.kind,
       container: c.container, hash: c.hash, calls: c.calls,
     }));
     const { removed, added } = ctx.store.replaceFile(

@@ -7,18 +7,21 @@
  * index) and in the snapshot (two thirds of it on disk). Now a text is rebuilt from
  * the file when something needs it — a snippet, the embedder, a tool — and checked
  * against the chunk's hash, so a file edited since it was indexed never passes off
- * its new lines as the indexed chunk. The few files read last are kept as lines, since
+ * its new lines as the indexed chunk. The few files read last are kept (as bytes), since
  * callers read the chunks of one file together (snippets of nearby hits, the embedder
  * walking chunks in catalog order).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 
 /** What a text is rebuilt from: the chunk's place and identity. */
 export interface ChunkPlace {
   path: string;
   startLine: number;
   endLine: number;
+  /** The text's byte range in the file, when the index recorded it (read directly then). */
+  startByte?: number;
+  endByte?: number;
   hash: string;
 }
 
@@ -28,11 +31,28 @@ export type AbsPathOf = (path: string) => string | undefined;
 /** File access; tests substitute it. `stamp` changes whenever the file's content may have. */
 export interface TextIo {
   read(absPath: string): Buffer;
+  /** Bytes [start, end) of a file (fewer when the file is shorter now). */
+  readRange(absPath: string, start: number, end: number): Buffer;
   stamp(absPath: string): string | null;
 }
 
 const fileIo: TextIo = {
   read: (p) => readFileSync(p),
+  readRange: (p, start, end) => {
+    const fd = openSync(p, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(end - start);
+      let got = 0;
+      while (got < buf.length) {
+        const n = readSync(fd, buf, got, buf.length - got, start + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return buf.subarray(0, got);
+    } finally {
+      closeSync(fd);
+    }
+  },
   stamp: (p) => {
     try {
       const s = statSync(p, { bigint: true });
@@ -43,17 +63,19 @@ const fileIo: TextIo = {
   },
 };
 
-interface CachedFile {
-  stamp: string | null;
-  lines: string[];
-}
-
-/** Files whose lines are kept between calls. */
+/** Files whose bytes are kept between calls (each at most the indexing size cap). */
 const CACHED_FILES = 16;
+
+interface CachedFile {
+  stamp: string;
+  bytes: Buffer;
+  /** Byte offsets of line starts found so far (see `lineStart`). */
+  lineStarts: number[] | null;
+}
 
 /** Rebuilds chunk texts from the files they were cut from. */
 export class ChunkTexts {
-  /** absPath → the file's lines as last read, most recently used last. */
+  /** absPath → the file's bytes as last read, most recently used last. */
   private readonly files = new Map<string, CachedFile>();
 
   constructor(
@@ -68,9 +90,20 @@ export class ChunkTexts {
   text(c: ChunkPlace): string | null {
     const abs = this.absPathOf(c.path);
     if (abs === undefined) return null;
-    const lines = this.linesOf(abs);
-    if (!lines) return null;
-    const text = slice(lines, c);
+    if (c.startByte !== undefined && c.endByte !== undefined) {
+      // The usual case: read just the chunk's bytes (a snippet from a 1 MB file used to
+      // read and scan the whole file).
+      let text: string;
+      try {
+        text = this.io.readRange(abs, c.startByte, c.endByte).toString('utf8');
+      } catch {
+        return null;
+      }
+      return chunkHash(text) === c.hash ? text : null;
+    }
+    const file = this.fileAt(abs);
+    if (!file) return null;
+    const text = slice(file, c);
     return chunkHash(text) === c.hash ? text : null;
   }
 
@@ -82,42 +115,74 @@ export class ChunkTexts {
     const exact = this.text(c);
     if (exact !== null) return { text: exact, changed: false };
     const abs = this.absPathOf(c.path);
-    const now = abs === undefined ? null : this.linesOf(abs);
+    const now = abs === undefined ? null : this.fileAt(abs);
     return { text: now ? slice(now, c) : '', changed: true };
   }
 
-  /** Forgets cached lines (after an index pass, so no file is held while idle). */
+  /** Forgets cached files (after an index pass, so no file is held while idle). */
   clear(): void {
     this.files.clear();
   }
 
-  /** The file's current lines: cached while its stamp holds, else read again. */
-  private linesOf(abs: string): string[] | null {
+  /** The file's current bytes: cached while its stamp holds, else read again. */
+  private fileAt(abs: string): CachedFile | null {
     const stamp = this.io.stamp(abs);
     const cached = this.files.get(abs);
     this.files.delete(abs);
     if (stamp === null) return null;
     if (cached && cached.stamp === stamp) {
       this.files.set(abs, cached);
-      return cached.lines;
+      return cached;
     }
-    let buf: Buffer;
+    let bytes: Buffer;
     try {
-      buf = this.io.read(abs);
+      bytes = this.io.read(abs);
     } catch {
       return null;
     }
-    // Decoded as the indexer decodes (UTF-8, byte-order mark dropped), so lines match.
-    const start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-    const lines = buf.toString('utf8', start).split('\n');
-    this.files.set(abs, { stamp, lines });
+    const file: CachedFile = { stamp, bytes, lineStarts: null };
+    this.files.set(abs, file);
     if (this.files.size > CACHED_FILES) this.files.delete(this.files.keys().next().value as string);
-    return lines;
+    return file;
   }
 }
 
-function slice(lines: string[], c: ChunkPlace): string {
-  return lines.slice(Math.max(0, c.startLine - 1), c.endLine).join('\n');
+/**
+ * Lines startLine..endLine of the file, decoded as the indexer decodes the whole file
+ * (UTF-8, byte-order mark dropped) but only for those bytes: a line break is one byte
+ * that never occurs inside a multi-byte character, so cutting there decodes the same.
+ * Neither the whole file nor its lines become strings, which kept snippets of hits in
+ * large files from costing milliseconds each.
+ */
+function slice(file: CachedFile, c: ChunkPlace): string {
+  const first = Math.max(0, c.startLine - 1);
+  const from = lineStart(file, first);
+  if (from === null) return '';
+  const next = lineStart(file, c.endLine);
+  const to = next === null ? file.bytes.length : next - 1;
+  return to > from ? file.bytes.toString('utf8', from, to) : '';
+}
+
+/**
+ * Byte offset where 0-based line `n` starts, or null past the last line. Line starts
+ * are found only as far as asked (a snippet near the top of a large file scans little)
+ * and kept for the next chunk of the same file.
+ */
+function lineStart(file: CachedFile, n: number): number | null {
+  const bytes = file.bytes;
+  let starts = file.lineStarts;
+  if (!starts) {
+    const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    starts = file.lineStarts = [bom];
+  }
+  while (starts.length <= n) {
+    const last = starts[starts.length - 1];
+    if (last < 0) return null;
+    const nl = bytes.indexOf(10, last);
+    // A negative entry marks the end: no line break after the last line found.
+    starts.push(nl < 0 ? -1 : nl + 1);
+  }
+  return starts[n] < 0 ? null : starts[n];
 }
 
 /** Content hash of a chunk's text: the key for vector reuse and for checking a rebuilt text. */

@@ -86,7 +86,7 @@ export function classifyContent(buf: Buffer): ContentVerdict {
 
 /** A file read for indexing: its text and the size, mtime and hash of exactly those bytes. */
 export type ReadResult =
-  | { ok: true; text: string; size: number; mtimeMs: number; hash: string }
+  | { ok: true; text: string; size: number; mtimeMs: number; hash: string; /** The raw bytes `text` was decoded from. */ bytes: Buffer }
   | { ok: false; reason: SkipReason; size?: number; mtimeMs?: number };
 
 /** The filesystem calls `readFileForIndex` makes; tests use this to change a file mid-read. */
@@ -144,7 +144,7 @@ export async function readFileForIndex(absPath: string, maxBytes: number, io: Re
   const verdict = classifyContent(buf);
   if (!verdict.ok) return { ok: false, reason: verdict.reason, size: buf.length, mtimeMs: before.mtimeMs };
   const hash = createHash('sha1').update(buf).digest('hex');
-  return { ok: true, text: verdict.text, size: buf.length, mtimeMs: before.mtimeMs, hash };
+  return { ok: true, text: verdict.text, size: buf.length, mtimeMs: before.mtimeMs, hash, bytes: buf };
 }
 
 function sameVersion(a: Stats, b: Stats): boolean {

@@ -27,6 +27,14 @@ export interface MachineInfo {
   commit: string;
   dirty: boolean;
   ripgrep: string | null;
+  /**
+   * How fast this process could touch memory it had never used, in MB/s. Virtual
+   * machines that hand memory to the guest lazily make every first touch of a page a
+   * trip to the host; on such a machine (seen here: about 170 MB/s against several
+   * GB/s elsewhere) everything that allocates runs slower, so timings from different
+   * machines are only comparable next to this figure.
+   */
+  freshMemoryMBps: number;
 }
 
 /** Progress goes to stderr so stdout carries only the results table. */
@@ -65,7 +73,20 @@ export function machineInfo(repo: string): MachineInfo {
     // Only engine sources matter for "what was measured"; other people's edits elsewhere do not.
     dirty: (tryExec('git', ['status', '--porcelain', '--', 'server', 'protocol'], repo) ?? '') !== '',
     ripgrep: tryExec('rg', ['--version'])?.split('\n')[0] ?? null,
+    freshMemoryMBps: freshMemoryRate(),
   };
+}
+
+/** MB/s for filling 256 MB of new memory, best of two tries (see `freshMemoryMBps`). */
+function freshMemoryRate(): number {
+  let best = 0;
+  for (let i = 0; i < 2; i++) {
+    const t0 = performance.now();
+    const buf = Buffer.alloc(256 * 2 ** 20, 1);
+    const ms = performance.now() - t0;
+    best = Math.max(best, (buf.length / 1e6) / (ms / 1000));
+  }
+  return Math.round(best);
 }
 
 /** Bytes of every regular file under a directory (symlinks not followed), like `du -b`. */

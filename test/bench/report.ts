@@ -133,7 +133,7 @@ export function renderMarkdown(r: BenchResult): string {
   const lines = [
     `## Benchmarks`,
     ``,
-    `Run ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC on commit ${m.commit}${m.dirty ? ' (engine sources modified)' : ''}: ${m.cores} cores (${m.cpuModel}), ${m.memGiB} GiB, Node ${m.node}; ` +
+    `Run ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC on commit ${m.commit}${m.dirty ? ' (engine sources modified)' : ''}: ${m.cores} cores (${m.cpuModel}), ${m.memGiB} GiB, Node ${m.node}; first touch of new memory ${m.freshMemoryMBps === undefined ? 'not measured' : `${m.freshMemoryMBps.toLocaleString('en-US')} MB/s`}; ` +
       `load average ${r.load.start.load1} at start, ${r.load.end.load1} at end (shared machine). CLI: \`${r.cli}\`. Whole bench ${r.wallSeconds.toFixed(0)} s.`,
     ``,
     `| Target | Goal | Measured | Result |`,

@@ -259,3 +259,31 @@ test('with a model, a restart followed by a pass with no changes keeps every vec
     }
   }
 });
+
+test('snippets are read from the files: the indexed lines while the file holds them, its current lines once edited; the snapshot keeps no texts', async () => {
+  const ws = makeWorkspace(SAMPLE);
+  const indexDir = fs.mkdtempSync(path.join(path.dirname(ws), 'index-'));
+  const engine = await openEngine([ws], { indexDir });
+  try {
+    await engine.index();
+    const before = await engine.search({ query: 'verifyPassword', mode: 'keyword' });
+    assert.equal(before.hits[0].path, 'src/auth.ts');
+    assert.match(before.hits[0].snippet, /return hashPassword\(password\) === lookupHash\(user\);/);
+    const stored = engine.chunksForFile('src/auth.ts').find((c) => c.symbol === 'verifyPassword')!;
+    assert.match(stored.text, /^export function verifyPassword/m);
+
+    // Edited behind the engine's back (no watcher, no pass): the hit still comes from the
+    // index, and its snippet shows what the file says now rather than text it no longer has.
+    fs.writeFileSync(path.join(ws, 'src/auth.ts'), SAMPLE['src/auth.ts'].replace('lookupHash(user)', 'lookupStoredHash(user)'));
+    const after = await engine.search({ query: 'verifyPassword', mode: 'keyword' });
+    assert.equal(after.hits[0].path, 'src/auth.ts');
+    assert.match(after.hits[0].snippet, /lookupStoredHash\(user\)/);
+
+    const snap = fs.readdirSync(indexDir).find((n) => n.startsWith('snap-'))!;
+    const lines = fs.readFileSync(path.join(indexDir, snap, 'chunks.jsonl'), 'utf8').split('\n').filter(Boolean);
+    assert.ok(lines.length > 0);
+    assert.ok(lines.every((l) => !('text' in JSON.parse(l))), 'chunk texts are not stored in the snapshot');
+  } finally {
+    await engine.close();
+  }
+});

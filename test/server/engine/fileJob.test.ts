@@ -45,7 +45,10 @@ for (const [name, bytes] of [
     for (const c of r.chunks) {
       const expected = lines.slice(c.startLine - 1, c.endLine).join('\n');
       assert.equal(c.hash, chunkHash(expected), `chunk ${c.startLine}-${c.endLine}`);
+      assert.equal(bytes.subarray(c.startByte, c.endByte).toString('utf8'), expected, 'byte range');
       assert.equal(texts.text({ path: `${name}.py`, ...c }), expected);
+      const { startByte: _s, endByte: _e, ...byLine } = c;
+      assert.equal(texts.text({ path: `${name}.py`, ...byLine }), expected, 'found by line (indexes saved before byte ranges)');
     }
     assert.ok(r.chunks.some((c) => texts.text({ path: `${name}.py`, ...c })!.includes('☕')));
     assert.equal('text' in r.chunks[0], false, 'texts stay in the worker');

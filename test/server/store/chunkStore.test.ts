@@ -16,7 +16,7 @@ function file(path: string, hash = 'f-' + path): CatalogFile {
 }
 
 function chunk(path: string, hash: string, extra: Partial<ChunkRecord> = {}): Omit<ChunkRecord, 'id'> {
-  return { path, language: 'typescript', startLine: 1, endLine: 3, symbol: 'f', kind: 'function', container: null, hash, calls: ['g'], ...extra };
+  return { path, language: 'typescript', startLine: 1, endLine: 3, startByte: 0, endByte: 15, symbol: 'f', kind: 'function', container: null, hash, calls: ['g'], ...extra };
 }
 
 test('replaceFile gives fresh ids, keeps every field and reports the ids it replaced', () => {

@@ -4,7 +4,7 @@
  * text as the chunk (that would put a wrong vector under the chunk's hash).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -45,7 +45,11 @@ test('keeps only the last few files read, and still answers for every file', () 
   let reads = 0;
   const files = new Map<string, string>();
   for (let i = 0; i < 40; i++) files.set(`/ws/f${i}.ts`, `const a${i} = ${i};\nconst b${i} = ${i};`);
-  const texts = new ChunkTexts((p) => `/ws/${p}`, { read: (abs) => { reads++; return Buffer.from(files.get(abs)!); }, stamp: (abs) => (files.has(abs) ? 'v1' : null) });
+  const texts = new ChunkTexts((p) => `/ws/${p}`, {
+    read: (abs) => { reads++; return Buffer.from(files.get(abs)!); },
+    readRange: () => { throw new Error('chunks without byte ranges are found by line'); },
+    stamp: (abs) => (files.has(abs) ? 'v1' : null),
+  });
   for (let round = 0; round < 2; round++) {
     for (let i = 0; i < 40; i++) assert.equal(texts.text(place(`f${i}.ts`, 2, 2, `const b${i} = ${i};`)), `const b${i} = ${i};`);
   }
@@ -53,4 +57,26 @@ test('keeps only the last few files read, and still answers for every file', () 
   reads = 0;
   for (let i = 0; i < 3; i++) texts.text(place('f39.ts', 1, 1, 'const a39 = 39;'));
   assert.equal(reads, 0, 'the file read last is answered from its cached lines');
+});
+
+test('a chunk with its byte range is read from just those bytes, and checked like any other', () => {
+  const abs = join(dir, 'ranged.ts');
+  const content = 'const é = 1;\nfunction g() {\n  return é;\n}\n';
+  writeFileSync(abs, content);
+  const bytes = Buffer.from(content);
+  const startByte = bytes.indexOf('function');
+  const endByte = bytes.lastIndexOf('}') + 1;
+  const ranges: Array<[number, number]> = [];
+  const real = new ChunkTexts((p) => (p === 'ranged.ts' ? abs : undefined));
+  const texts = new ChunkTexts((p) => (p === 'ranged.ts' ? abs : undefined), {
+    read: () => { throw new Error('the whole file is not needed'); },
+    readRange: (p, s, e) => { ranges.push([s, e]); return readFileSync(p).subarray(s, e); },
+    stamp: () => 'v1',
+  });
+  const g = { path: 'ranged.ts', startLine: 2, endLine: 4, startByte, endByte, hash: chunkHash('function g() {\n  return é;\n}') };
+  assert.equal(texts.text(g), 'function g() {\n  return é;\n}');
+  assert.deepEqual(ranges, [[startByte, endByte]]);
+  assert.equal(real.text(g), 'function g() {\n  return é;\n}');
+  writeFileSync(abs, content.replace('return é', 'return 2'));
+  assert.equal(real.text(g), null, 'edited: the bytes no longer match the hash');
 });

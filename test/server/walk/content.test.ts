@@ -65,7 +65,7 @@ test('readFileForIndex returns text, size, mtime and the sha1 of the bytes', asy
   try {
     const r = await readFileForIndex(tree.abs('a.ts'), 4096);
     const st = fs.statSync(tree.abs('a.ts'));
-    assert.deepEqual(r, { ok: true, text: 'export const a = 1;\n', size: st.size, mtimeMs: st.mtimeMs, hash: sha1('export const a = 1;\n') });
+    assert.deepEqual(r, { ok: true, text: 'export const a = 1;\n', size: st.size, mtimeMs: st.mtimeMs, hash: sha1('export const a = 1;\n'), bytes: Buffer.from('export const a = 1;\n') });
     assert.equal((await readFileForIndex(tree.abs('big.txt'), 4096)).ok === false && 'too-large', 'too-large');
     assert.deepEqual(await readFileForIndex(tree.abs('missing.ts'), 4096), { ok: false, reason: 'vanished' });
     const bin = await readFileForIndex(tree.abs('bin.dat'), 4096);
