@@ -141,7 +141,9 @@ const termsByHash = new Map<string, Array<[string, number]>>();
 const TERMS_CACHE_LIMIT = 400_000;
 
 function chunkTerms(c: StoredChunk): Array<[string, number]> {
-  const key = c.hash ? `${c.hash}:${c.text.length}` : '';
+  // The content hash alone is the key: reading `text` is a file read now (chunk texts
+  // live in the files), which a cache hit must not pay.
+  const key = c.hash;
   const hit = key ? termsByHash.get(key) : undefined;
   if (hit) return hit;
   const counts = new Map<string, number>();

@@ -117,3 +117,22 @@ describe('locateFiles', () => {
     for (const p of ['src/testing_utils_not.py', 'pkg/contest.py', 'src/attest.ts']) assert.ok(!isTestPath(p), p);
   });
 });
+
+test('rebuilding the file index after an update reads only the texts of chunks it has not seen (texts are file reads)', async () => {
+  let reads = 0;
+  const counted = (c: StoredChunk): StoredChunk => {
+    const { text, ...rest } = c;
+    return { ...rest, get text() { reads++; return text; } };
+  };
+  const chunks = corpus.map(counted);
+  let updated = 'first';
+  const src: LocateSource = { allChunks: () => chunks, status: () => ({ files: 6, chunks: chunks.length, lastUpdated: updated }) as ReturnType<LocateSource['status']> };
+  const first = await locateFiles(src, 'ccode prints sinc wrong');
+  assert.ok(first.length > 0);
+  const afterFirst = reads;
+  updated = 'second';
+  chunks.push(counted(chunk('pkg/new.py', 1, 'def brand_new_helper():\n    return sinc', 'brand_new_helper')));
+  const second = await locateFiles(src, 'ccode prints sinc wrong');
+  assert.deepEqual(second.map((f) => f.path).slice(0, 2), first.map((f) => f.path).slice(0, 2));
+  assert.ok(reads - afterFirst <= 2, `the rebuild read ${reads - afterFirst} texts; only the new chunk's should be read`);
+});
