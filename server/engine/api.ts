@@ -102,6 +102,11 @@ export interface EngineApi {
   chunksForFile(path: string): StoredChunk[];
   /** Every stored chunk (for whole-index passes such as file ranking); do not mutate. */
   allChunks(): Iterable<StoredChunk>;
+  /**
+   * The chunks whose text has `identifier` as a whole word, in catalog order. Texts are
+   * file reads, so the text index narrows the chunks to read first when it can.
+   */
+  chunksMentioning(identifier: string): StoredChunk[];
   /** Reads an indexed file's current text by display path; null if not indexed (never reads outside the roots). */
   readFile(path: string): Promise<string | null>;
   /** Stops watching, flushes, releases the writer lock. */

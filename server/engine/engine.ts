@@ -17,6 +17,7 @@ import { defaultIndexDir, ensureIndexFolder, folderBytes, prepareIndexDir, quara
 import { WriterLock } from '../store/lock';
 import { CorruptSnapshotError, currentSnapshotStamp, loadSnapshotBody, loadSnapshotHead, saveSnapshot } from '../store/snapshot';
 import { TEXT_INDEX_VERSION, TextIndex } from '../text/textIndex';
+import { identifierTerms, wholeWordPattern } from '../text/tokenizer';
 import { IgnoreRules } from '../walk/ignoreRules';
 import { resolveDisplayPath, resolveRoots } from '../walk/roots';
 import type { Root } from '../walk/types';
@@ -417,6 +418,21 @@ export class Engine implements EngineApi {
   *allChunks(): Iterable<StoredChunk> {
     this.ensureBody();
     for (const c of this.store.allChunks()) yield toStored(c, this.texts);
+  }
+
+  chunksMentioning(identifier: string): StoredChunk[] {
+    this.ensureBody();
+    const word = wholeWordPattern(identifier);
+    const terms = identifierTerms(identifier);
+    const candidates = terms
+      ? [...this.text.idsWithTerms(terms)].sort((a, b) => a - b).map((id) => this.store.chunk(id)).filter((c): c is ChunkRecord => c !== undefined)
+      : this.store.allChunks();
+    const out: StoredChunk[] = [];
+    for (const c of candidates) {
+      const stored = toStored(c, this.texts);
+      if (word.test(stored.text)) out.push(stored);
+    }
+    return out;
   }
 
   async readFile(path: string): Promise<string | null> {

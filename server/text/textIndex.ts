@@ -164,6 +164,20 @@ export class TextIndex {
     return out;
   }
 
+  /** Ids of the chunks whose text has every one of these terms (as `tokenize` gives them). */
+  idsWithTerms(terms: string[]): Set<number> {
+    if (terms.length === 0) return new Set();
+    const results = this.ms.search(terms.join(' '), {
+      fields: ['text'],
+      combineWith: 'AND',
+      tokenize: (text: string) => text.split(' '),
+      processTerm: (term: string) => term,
+      prefix: false,
+      fuzzy: false,
+    });
+    return new Set(results.map((r) => r.id as number));
+  }
+
   /** Plain-object form for persistence (`new TextIndex(opts, ranking, obj)` restores it). */
   toJSON(): AsPlainObject {
     return this.ms.toJSON();

@@ -73,6 +73,26 @@ export function tokenize(text: string, options: TokenizeOptions = DEFAULT_TOKENI
   return terms;
 }
 
+/**
+ * The terms that every whole-word occurrence of `identifier` in a text is sure to give
+ * the text's field: its parts as `tokenize` keeps them (the whole form is left out, since
+ * the text may join the identifier to a neighbour with `-`; a `-`-joined run of over 120
+ * characters is skipped as noise, the one case where the promise fails). Null when no such promise
+ * can be made — characters the tokenizer does not treat as an identifier, over-long
+ * runs, or only stop words and single letters — and callers must then look everywhere.
+ */
+export function identifierTerms(identifier: string, options: TokenizeOptions = DEFAULT_TOKENIZE_OPTIONS): string[] | null {
+  if (!/^[A-Za-z0-9_$]+$/.test(identifier) || identifier.length > MAX_TERM_LENGTH) return null;
+  const terms = tokenize(identifier, options).filter((t) => t !== identifier.toLowerCase() || splitIdentifier(identifier).length === 1);
+  return terms.length ? [...new Set(terms)] : null;
+}
+
+/** Matches `identifier` as a whole word: not inside a longer identifier (`$` counts as part of one). */
+export function wholeWordPattern(identifier: string): RegExp {
+  // Names come from many grammars (`operator+`, `[Symbol.iterator]`): escape everything.
+  return new RegExp(`(^|[^\\w$])${identifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w$]|$)`);
+}
+
 /** Terms of a path: each segment's identifiers, so "src/authService.ts" matches "auth". */
 export function tokenizePath(path: string, options: TokenizeOptions = DEFAULT_TOKENIZE_OPTIONS): string[] {
   return tokenize(path.replace(/\.[A-Za-z0-9]+$/, ''), options);

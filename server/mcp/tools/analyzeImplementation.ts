@@ -148,15 +148,14 @@ export function registerAnalyzeImplementation(server: McpServer, ctx: ToolContex
       defined_at: (index.definitions.get(n) ?? []).slice(0, 3).map((d) => ({ path: d.path, start_line: d.startLine, end_line: d.endLine })),
     }));
 
-    // Symbol names come from many grammars (`operator+`, `[Symbol.iterator]`): escape everything.
-    const word = new RegExp(`(^|[^\\w$])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w$]|$)`);
+    const mentioning = new Set(engine.chunksMentioning(name).map((c) => c.id));
     const callers: z.infer<typeof Ref>[] = [];
     const tests: z.infer<typeof Ref>[] = [];
     let nCallers = 0;
     let nTests = 0;
     for (const c of engine.allChunks()) {
       if (c.path === primary.path && c.startLine <= primary.endLine && c.endLine >= primary.startLine) continue;
-      if (!callsOf(c).includes(name) && !word.test(c.text)) continue;
+      if (!callsOf(c).includes(name) && !mentioning.has(c.id)) continue;
       const ref = { path: c.path, start_line: c.startLine, end_line: c.endLine, symbol: c.symbol };
       if (isTestPath(c.path)) { nTests++; if (tests.length < MAX_REFS) tests.push(ref); }
       else { nCallers++; if (callers.length < MAX_REFS) callers.push(ref); }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { ErrorCode } from '../../../protocol/errors';
 import { fixtureModelDir, makeWorkspace, openEngine, SAMPLE, writeFiles } from './helpers';
+import { wholeWordPattern } from '../../../server/text/tokenizer';
 
 test('indexes a workspace and finds code by identifier parts, docstring words and path', async () => {
   const ws = makeWorkspace(SAMPLE);
@@ -283,6 +284,28 @@ test('snippets are read from the files: the indexed lines while the file holds t
     const lines = fs.readFileSync(path.join(indexDir, snap, 'chunks.jsonl'), 'utf8').split('\n').filter(Boolean);
     assert.ok(lines.length > 0);
     assert.ok(lines.every((l) => !('text' in JSON.parse(l))), 'chunk texts are not stored in the snapshot');
+  } finally {
+    await engine.close();
+  }
+});
+
+test('chunksMentioning finds exactly the chunks a scan of every text finds, identifiers and operators alike', async () => {
+  const ws = makeWorkspace({
+    ...SAMPLE,
+    'src/calls.ts': 'import { verifyPassword } from "./auth";\nexport const ok = verifyPassword("u", "p");\nconst notIt = verifyPasswordLater;\nconst kebab = "x-verifyPassword-y";\n',
+    'src/ops.cpp': 'struct V { V operator+(const V& o) const; };\nV V::operator+(const V& o) const { return o; }\n',
+    'src/is.py': 'def is_(x):\n    return x is None\n\n\ndef check(x):\n    return is_(x)\n',
+  });
+  const engine = await openEngine([ws]);
+  try {
+    await engine.index();
+    for (const name of ['verifyPassword', 'createSession', 'operator+', 'is_', 'x', 'sort_dict_by_value', 'missingName']) {
+      const word = wholeWordPattern(name);
+      const scan = [...engine.allChunks()].filter((c) => word.test(c.text)).map((c) => `${c.path}:${c.startLine}`);
+      const found = engine.chunksMentioning(name).map((c) => `${c.path}:${c.startLine}`);
+      assert.deepEqual(found, scan, name);
+    }
+    assert.ok(engine.chunksMentioning('verifyPassword').some((c) => c.path === 'src/calls.ts'));
   } finally {
     await engine.close();
   }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { capTermFrequency, splitIdentifier, tokenize, tokenizePath } from '../../../server/text/tokenizer';
+import { capTermFrequency, identifierTerms, splitIdentifier, tokenize, tokenizePath, wholeWordPattern } from '../../../server/text/tokenizer';
 import { stem } from '../../../server/text/stemmer';
 
 const raw = { stem: false, dropStopWords: false };
@@ -61,4 +61,27 @@ test('term frequency is capped at four occurrences per chunk; rarer terms keep t
   assert.equal(terms.filter((t) => t === 'self').length, 4);
   assert.equal(terms.filter((t) => t === 'parse').length, 2);
   assert.deepEqual([...new Set(terms)].sort(), ['parse', 'self', 'url']);
+});
+
+test('identifierTerms: every text with the identifier as a whole word has all of its terms', () => {
+  const ident = fc.stringMatching(/^[A-Za-z_$][A-Za-z0-9_$]{0,24}$/);
+  const filler = fc.stringMatching(/^[ -~\n]{0,40}$/);
+  fc.assert(fc.property(ident, filler, filler, fc.constantFrom(' ', '.', '(', '-', '\n', ''), fc.constantFrom(' ', '(', ')', '-', ';', ''), (name, before, after, left, right) => {
+    const text = `${before}${left}${name}${right}${after}`;
+    const terms = identifierTerms(name);
+    if (terms === null || !wholeWordPattern(name).test(text)) return;
+    const have = new Set(tokenize(text));
+    for (const t of terms) assert.ok(have.has(t), `${JSON.stringify(text)} lacks ${t} of ${name}`);
+  }), { numRuns: 2000 });
+});
+
+test('identifierTerms: parts kept as the tokenizer keeps them; no promise for stop words, single letters or operators', () => {
+  assert.deepEqual(identifierTerms('verifyPassword'), tokenize('verify password'));
+  assert.deepEqual(identifierTerms('get_value'), tokenize('get value'));
+  assert.equal(identifierTerms('is'), null);
+  assert.equal(identifierTerms('x'), null);
+  assert.equal(identifierTerms('operator+'), null);
+  assert.equal(identifierTerms('[Symbol.iterator]'), null);
+  assert.ok(wholeWordPattern('$el').test('this.$el.focus()'));
+  assert.ok(!wholeWordPattern('el').test('this.$el.focus()'));
 });

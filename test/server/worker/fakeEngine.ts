@@ -89,6 +89,7 @@ export class FakeEngine implements EngineApi {
   listFiles(): CatalogFile[] { return []; }
   chunksForFile(): StoredChunk[] { return []; }
   allChunks(): Iterable<StoredChunk> { return []; }
+  chunksMentioning(): StoredChunk[] { return []; }
   async readFile(): Promise<string | null> { return null; }
   async close(): Promise<void> { this.calls.push('close'); this.closed = true; }
 
