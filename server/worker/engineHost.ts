@@ -8,6 +8,7 @@ import type { Logger } from '../engine/logger';
 import type { IndexStatus } from '../../protocol/status';
 import type { Settings } from '../../protocol/settings';
 import { ConexusError, ErrorCode } from '../../protocol/errors';
+import { WriterLock } from '../store/lock';
 
 /** Opens an engine; the real one is `Engine.open`, tests pass a fake. */
 export type OpenEngine = (options: EngineOptions) => Promise<EngineApi>;
@@ -21,6 +22,16 @@ export interface HostStart {
 
 /** Longest a close may take before the worker exits anyway (the parent may be gone). */
 export const CLOSE_TIMEOUT_MS = 2000;
+
+/**
+ * How long a starting worker waits for a live process to let go of the index before it
+ * settles for read-only. The extension restarts its worker (trust granted, settings
+ * changed) by stopping the old one and starting the new one at once, while the old
+ * process may still be closing its index: without the wait the new worker found the
+ * lock taken, opened read-only and never indexed (seen as an end-to-end failure on a
+ * slow machine). A second window on the same folder pays this wait once.
+ */
+export const LOCK_WAIT_MS = 8000;
 
 export class EngineHost {
   private engine: EngineApi | null = null;
@@ -169,12 +180,25 @@ export class EngineHost {
   /** Opens for writing; if another process holds the lock, opens read-only and says so. */
   private async openWithFallback(start: HostStart): Promise<EngineApi> {
     const options: EngineOptions = { roots: start.roots, indexDir: start.indexDir, settings: start.settings, logger: this.logger };
+    await this.waitForLock(start.indexDir);
     try {
       return await this.open(options);
     } catch (e) {
       if (!(e instanceof ConexusError) || e.code !== ErrorCode.IndexLocked) throw e;
       this.logger.warn(`${e.message} Opening the index read-only: search works, indexing does not.`);
       return this.open({ ...options, readOnly: true });
+    }
+  }
+
+  /** Waits up to LOCK_WAIT_MS while another live process holds the index's writer lock. */
+  private async waitForLock(indexDir: string): Promise<void> {
+    const owner = WriterLock.owner(indexDir);
+    if (owner === null || owner === process.pid) return;
+    this.logger.info(`Process ${owner} holds the index; waiting up to ${LOCK_WAIT_MS / 1000} s for it to let go (a restarted worker's predecessor is usually still exiting).`);
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (WriterLock.owner(indexDir) === null) return;
     }
   }
 }

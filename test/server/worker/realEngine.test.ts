@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawn } from 'node:child_process';
 import { Engine } from '../../../server/engine/engine';
 import { SearchRequest, StatusChangedNotification, ReindexRequest } from '../../../protocol/requests';
 import { SearchResultSchema } from '../../../protocol/search';
@@ -64,4 +65,34 @@ test('the worker releases the writer lock on shutdown so the next worker writes'
   await initialize(second.client, { roots: [ws], indexDir, settings: { model: 'none', watch: false, indexOnStartup: false } });
   const engine = await second.session.host.ready();
   assert.equal(engine.status().writer, true);
+});
+
+test('a worker started while the previous owner is still exiting waits for the lock and writes', { timeout: 60_000 }, async (t) => {
+  const ws = workspace();
+  const indexDir = fs.mkdtempSync(path.join(os.tmpdir(), 'conexus-worker-index-'));
+  const script = path.join(indexDir, '..', `${path.basename(indexDir)}-holder.ts`);
+  t.after(() => {
+    fs.rmSync(ws, { recursive: true, force: true });
+    fs.rmSync(indexDir, { recursive: true, force: true });
+    fs.rmSync(script, { force: true });
+  });
+  // Another process holds the lock and lets go 1.5 s later, like a worker still closing.
+  fs.writeFileSync(script, `import { WriterLock } from ${JSON.stringify(path.resolve('server/store/lock.ts'))};
+const lock = WriterLock.tryAcquire(${JSON.stringify(indexDir)});
+if (!lock) process.exit(3);
+console.log('locked');
+setTimeout(() => { lock.release(); process.exit(0); }, 1500);
+`);
+  const holder = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => holder.on('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.on('data', (d: Buffer) => { if (d.toString().includes('locked')) resolve(); });
+    holder.on('exit', (code) => reject(new Error(`lock holder exited early (${code})`)));
+  });
+  const worker = connectWorker({ openEngine: (o) => Engine.open(o) });
+  t.after(() => worker.dispose());
+  await initialize(worker.client, { roots: [ws], indexDir, settings: { model: 'none', watch: false, indexOnStartup: false } });
+  const engine = await worker.session.host.ready();
+  assert.equal(await exited, 0);
+  assert.equal(engine.status().writer, true, 'the new worker owns the index once its predecessor has gone');
 });
