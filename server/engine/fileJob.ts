@@ -9,7 +9,7 @@ import type { Chunk } from '../chunk/types';
 import { detectLanguage } from '../chunk/languages';
 import { chunkHash } from '../store/chunkTexts';
 import { capTermFrequency, tokenize, tokenizePath } from '../text/tokenizer';
-import { readFileForIndex, type ReadIo } from '../walk/content';
+import { bomLength, readFileForIndex, type ReadIo } from '../walk/content';
 
 /** One file to process. */
 export interface FileJob {
@@ -69,9 +69,8 @@ export async function processFile(job: FileJob, io?: ReadIo): Promise<FileJobRes
 
 /** Byte offset of each line's start in a file (after a UTF-8 byte-order mark). */
 export function lineByteStarts(bytes: Buffer): number[] {
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const starts = [bom];
-  for (let i = bytes.indexOf(10, bom); i >= 0; i = bytes.indexOf(10, i + 1)) starts.push(i + 1);
+  const starts = [bomLength(bytes)];
+  for (let i = bytes.indexOf(10, starts[0]); i >= 0; i = bytes.indexOf(10, i + 1)) starts.push(i + 1);
   return starts;
 }
 

@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { bomLength } from '../walk/content';
 
 /** What a text is rebuilt from: the chunk's place and identity. */
 export interface ChunkPlace {
@@ -172,8 +173,7 @@ function lineStart(file: CachedFile, n: number): number | null {
   const bytes = file.bytes;
   let starts = file.lineStarts;
   if (!starts) {
-    const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-    starts = file.lineStarts = [bom];
+    starts = file.lineStarts = [bomLength(bytes)];
   }
   while (starts.length <= n) {
     const last = starts[starts.length - 1];

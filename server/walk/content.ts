@@ -33,6 +33,11 @@ const MINIFIED_MAX_WHITESPACE = 0.1;
 /** Share of U+FFFD replacement characters above which decoded bytes are not text. */
 const MAX_REPLACEMENT_SHARE = 0.3;
 
+/** Bytes of a UTF-8 byte-order mark at the start (0 or 3): text starts after it. */
+export function bomLength(bytes: Uint8Array): number {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+}
+
 /**
  * Classifies a file's bytes: a NUL byte anywhere means binary; text that is mostly
  * invalid UTF-8 is `not-text`; long dense lines mean `minified`. Otherwise returns the
@@ -40,7 +45,7 @@ const MAX_REPLACEMENT_SHARE = 0.3;
  */
 export function classifyContent(buf: Buffer): ContentVerdict {
   if (buf.indexOf(0) !== -1) return { ok: false, reason: 'binary' };
-  const start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  const start = bomLength(buf);
   const text = buf.toString('utf8', start);
   if (text.length === 0) return { ok: true, text };
 
