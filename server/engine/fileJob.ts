@@ -9,7 +9,7 @@ import type { Chunk } from '../chunk/types';
 import { detectLanguage } from '../chunk/languages';
 import { chunkHash } from '../store/chunkTexts';
 import { capTermFrequency, tokenize, tokenizePath } from '../text/tokenizer';
-import { bomLength, readFileForIndex, type ReadIo } from '../walk/content';
+import { lineByteStarts, lineBytes, readFileForIndex, type ReadIo } from '../walk/content';
 
 /** One file to process. */
 export interface FileJob {
@@ -58,29 +58,11 @@ export async function processFile(job: FileJob, io?: ReadIo): Promise<FileJobRes
   const chunks = await chunkFile({ path: job.path, text: r.text, language });
   const starts = lineByteStarts(r.bytes);
   const out: JobChunk[] = chunks.map((c) => ({
-    startLine: c.startLine, endLine: c.endLine, ...byteRange(starts, r.bytes.length, c.startLine, c.endLine), symbol: c.symbol, kind: c.kind,
+    startLine: c.startLine, endLine: c.endLine, ...lineBytes(starts, r.bytes.length, c.startLine, c.endLine), symbol: c.symbol, kind: c.kind,
     container: c.container, calls: c.calls, hash: chunkHash(c.text), terms: capTermFrequency(tokenize(c.text)).join(' '),
     symbolTerms: tokenize([c.symbol, c.container].filter(Boolean).join(' ')).join(' '),
   }));
   const pathTerms = tokenizePath(job.path).join(' ');
   const lines = r.text.length === 0 ? 0 : r.text.split('\n').length;
   return { kind: 'chunked', language, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, lines, chunks: out, pathTerms, parseMs: performance.now() - t1, readMs };
-}
-
-/** Byte offset of each line's start in a file (after a UTF-8 byte-order mark). */
-export function lineByteStarts(bytes: Buffer): number[] {
-  const starts = [bomLength(bytes)];
-  for (let i = bytes.indexOf(10, starts[0]); i >= 0; i = bytes.indexOf(10, i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/**
- * The bytes of lines startLine..endLine (1-based) without the final line break, taken
- * from the raw file so that invalid UTF-8 (decoded to one replacement character of a
- * different length) cannot shift them.
- */
-function byteRange(starts: number[], size: number, startLine: number, endLine: number): { startByte: number; endByte: number } {
-  const startByte = starts[startLine - 1] ?? size;
-  const endByte = endLine < starts.length ? starts[endLine] - 1 : size;
-  return { startByte, endByte: Math.max(startByte, endByte) };
 }

@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { bomLength } from '../walk/content';
+import { lineByteStarts, lineBytes } from '../walk/content';
 
 /** What a text is rebuilt from: the chunk's place and identity. */
 export interface ChunkPlace {
@@ -70,7 +70,7 @@ const CACHED_FILES = 16;
 interface CachedFile {
   stamp: string;
   bytes: Buffer;
-  /** Byte offsets of line starts found so far (see `lineStart`). */
+  /** Byte offset of each line's start, computed on first use. */
   lineStarts: number[] | null;
 }
 
@@ -152,37 +152,11 @@ export class ChunkTexts {
  * Lines startLine..endLine of the file, decoded as the indexer decodes the whole file
  * (UTF-8, byte-order mark dropped) but only for those bytes: a line break is one byte
  * that never occurs inside a multi-byte character, so cutting there decodes the same.
- * Neither the whole file nor its lines become strings, which kept snippets of hits in
- * large files from costing milliseconds each.
  */
 function slice(file: CachedFile, c: ChunkPlace): string {
-  const first = Math.max(0, c.startLine - 1);
-  const from = lineStart(file, first);
-  if (from === null) return '';
-  const next = lineStart(file, c.endLine);
-  const to = next === null ? file.bytes.length : next - 1;
-  return to > from ? file.bytes.toString('utf8', from, to) : '';
-}
-
-/**
- * Byte offset where 0-based line `n` starts, or null past the last line. Line starts
- * are found only as far as asked (a snippet near the top of a large file scans little)
- * and kept for the next chunk of the same file.
- */
-function lineStart(file: CachedFile, n: number): number | null {
-  const bytes = file.bytes;
-  let starts = file.lineStarts;
-  if (!starts) {
-    starts = file.lineStarts = [bomLength(bytes)];
-  }
-  while (starts.length <= n) {
-    const last = starts[starts.length - 1];
-    if (last < 0) return null;
-    const nl = bytes.indexOf(10, last);
-    // A negative entry marks the end: no line break after the last line found.
-    starts.push(nl < 0 ? -1 : nl + 1);
-  }
-  return starts[n] < 0 ? null : starts[n];
+  const starts = (file.lineStarts ??= lineByteStarts(file.bytes));
+  const { startByte, endByte } = lineBytes(starts, file.bytes.length, c.startLine, c.endLine);
+  return file.bytes.toString('utf8', startByte, endByte);
 }
 
 /** Content hash of a chunk's text: the key for vector reuse and for checking a rebuilt text. */

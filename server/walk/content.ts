@@ -38,6 +38,24 @@ export function bomLength(bytes: Uint8Array): number {
   return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
 }
 
+/** Byte offset of each line's start in a file (after a UTF-8 byte-order mark). */
+export function lineByteStarts(bytes: Buffer): number[] {
+  const starts = [bomLength(bytes)];
+  for (let i = bytes.indexOf(10, starts[0]); i >= 0; i = bytes.indexOf(10, i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/**
+ * The bytes of lines startLine..endLine (1-based) without the final line break, taken
+ * from the raw file so that invalid UTF-8 (decoded to one replacement character of a
+ * different length) cannot shift them.
+ */
+export function lineBytes(starts: number[], size: number, startLine: number, endLine: number): { startByte: number; endByte: number } {
+  const startByte = starts[startLine - 1] ?? size;
+  const endByte = endLine < starts.length ? starts[endLine] - 1 : size;
+  return { startByte, endByte: Math.max(startByte, endByte) };
+}
+
 /**
  * Classifies a file's bytes: a NUL byte anywhere means binary; text that is mostly
  * invalid UTF-8 is `not-text`; long dense lines mean `minified`. Otherwise returns the
