@@ -53,8 +53,8 @@ function textForHash(ctx: EmbedContext, first: ChunkRecord): string | null {
 
 /** Embeds every missing hash; returns how many vectors were computed. */
 export async function embedMissing(ctx: EmbedContext): Promise<number> {
-  // One chunk per missing hash; its text is read batch by batch, in catalog order (so
-  // the chunks of one file come together and its lines are read once).
+  // One chunk per missing hash; its text is read from its file batch by batch, so no
+  // more than a batch of texts is held at once.
   const todo = new Map<string, ChunkRecord>();
   for (const c of ctx.store.allChunks()) {
     if (!ctx.vectors.has(c.hash) && !todo.has(c.hash)) todo.set(c.hash, c);

@@ -23,7 +23,6 @@ export interface ChunkRecord extends Omit<StoredChunk, 'id' | 'text'> {
   endByte?: number;
 }
 
-
 /** Files, chunks and skip records, with the lookups search and indexing need. */
 export class ChunkStore {
   private readonly files = new Map<string, FileRecord>();

@@ -7,9 +7,9 @@
  * index) and in the snapshot (two thirds of it on disk). Now a text is rebuilt from
  * the file when something needs it — a snippet, the embedder, a tool — and checked
  * against the chunk's hash, so a file edited since it was indexed never passes off
- * its new lines as the indexed chunk. The few files read last are kept (as bytes), since
- * callers read the chunks of one file together (snippets of nearby hits, the embedder
- * walking chunks in catalog order).
+ * its new lines as the indexed chunk. Chunks record their byte range, so usually only
+ * those bytes are read; whole files are read (and the last few kept) only for chunks
+ * saved before byte ranges were, and to show the current lines of a changed file.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
