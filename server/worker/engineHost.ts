@@ -27,9 +27,11 @@ export const CLOSE_TIMEOUT_MS = 2000;
  * How long a starting worker waits for a live process to let go of the index before it
  * settles for read-only. The extension restarts its worker (trust granted, settings
  * changed) by stopping the old one and starting the new one at once, while the old
- * process may still be closing its index: without the wait the new worker found the
- * lock taken, opened read-only and never indexed (seen as an end-to-end failure on a
- * slow machine). A second window on the same folder pays this wait once.
+ * process may still be closing its index: without the wait the new worker could find
+ * the lock taken, open read-only and never index (most likely what failed an
+ * end-to-end run once on a slow machine). Waiting here rather than in the extension
+ * also covers any other writer that is just exiting. A second window on the same
+ * folder pays this wait once.
  */
 export const LOCK_WAIT_MS = 8000;
 
