@@ -4,6 +4,7 @@
  * while vectors are still being computed, and it stops cleanly on pause or close.
  */
 import type { IndexProgress } from '../../protocol/status';
+import { docSummary } from '../embed/docSummary';
 import type { Embedder } from '../embed/embedder';
 import type { ChunkRecord, ChunkStore } from '../store/chunkStore';
 import type { ChunkTexts } from '../store/chunkTexts';
@@ -27,12 +28,28 @@ export interface EmbedContext {
 }
 
 /**
- * The text given to the model for a chunk: its symbol and container first (names
- * carry meaning the body may not spell out), then the code.
+ * Which recipe built the embedding texts. Vectors are stored per model and recipe, so a
+ * change to `embeddingText` re-embeds into a new table instead of mixing vectors of two
+ * kinds of text (the old table is dropped once the new one is complete).
+ * 1: names + code; 2: names + doc summary + code.
  */
-export function embeddingText(c: Pick<ChunkRecord, 'symbol' | 'container'>, text: string): string {
+export const EMBEDDING_TEXT_RECIPE = 2;
+
+/** The key vector tables are stored under: the model's id and the text recipe. */
+export function vectorTableKey(modelId: string): string {
+  return `${modelId}#text${EMBEDDING_TEXT_RECIPE}`;
+}
+
+/**
+ * The text given to the model for a chunk: its symbol and container first (names
+ * carry meaning the body may not spell out), then its doc summary (said twice, since
+ * the code below repeats it: see docSummary.ts for why and what it gained), then the code.
+ */
+export function embeddingText(c: Pick<ChunkRecord, 'symbol' | 'container' | 'language'>, text: string): string {
   const head = [c.container, c.symbol].filter(Boolean).join(' ');
-  return head ? `${head}\n${text}` : text;
+  const summary = c.symbol ? docSummary(text, c.language) : '';
+  const lead = [head, summary].filter(Boolean).join('\n');
+  return lead ? `${lead}\n${text}` : text;
 }
 
 /**

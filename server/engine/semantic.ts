@@ -12,7 +12,7 @@ import type { ChunkStore } from '../store/chunkStore';
 import type { ChunkTexts } from '../store/chunkTexts';
 import { quarantine } from '../store/indexDir';
 import { VectorBackendUnavailable, VectorStore } from '../store/vectorStore';
-import { embedMissing } from './embedding';
+import { embedMissing, vectorTableKey } from './embedding';
 import type { Logger } from './logger';
 
 /** The model and vectors, or the reason there are none. */
@@ -45,7 +45,7 @@ export class SemanticIndex {
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        const vectors = await VectorStore.open(dir, embedder.id, embedder.dimension, logger, readOnly);
+        const vectors = await VectorStore.open(dir, vectorTableKey(embedder.id), embedder.dimension, logger, readOnly);
         logger.info(`embedding model ${embedder.id} (dimension ${embedder.dimension}); ${vectors?.size ?? 0} vectors stored`);
         return new SemanticIndex(dir, embedder, vectors, vectors ? undefined : 'no vectors yet for this model', logger, readOnly);
       } catch (err) {
@@ -87,7 +87,7 @@ export class SemanticIndex {
   async reload(): Promise<void> {
     if (this.vectors) await this.vectors.reloadHashes();
     else if (this.embedder && this.readOnly) {
-      this.vectors = await VectorStore.open(this.dir, this.embedder.id, this.embedder.dimension, this.logger, true);
+      this.vectors = await VectorStore.open(this.dir, vectorTableKey(this.embedder.id), this.embedder.dimension, this.logger, true);
     }
   }
 
