@@ -23,12 +23,15 @@ export interface FusionConfig {
 }
 
 /**
- * Defaults tuned on the CoSQA development split with conexus-code-v1 (MRR@10, k = 10,
- * pool 50): linear 0.6 → 0.391, linear 0.5 → 0.390, linear 0.4 → 0.386, RRF (k 10,
- * 0.5) → 0.388; keyword alone 0.359, semantic alone 0.339. Leaning on keywords also
- * keeps exact identifier matches on top, which vectors alone tend to displace.
+ * Defaults tuned on the CoSQA development split (MRR@10, k = 10, pool 50). With
+ * conexus-code-v1 and embedding text recipe 2 (doc summaries, embedding.ts) the two
+ * signals are about equally strong (keyword 0.359, semantic 0.353), and equal weights
+ * do best: linear 0.4 → 0.396, 0.5 → 0.403, 0.6 → 0.394, 0.7 → 0.388; RRF and
+ * z-score or max-only normalisation 0.387–0.396. (With recipe 1, semantic 0.339,
+ * 0.6 was best at 0.391.) Exact identifier matches stay on top because the keyword
+ * side boosts symbol names, so they lead its normalised list by a wide margin.
  */
-export const DEFAULT_FUSION: FusionConfig = { method: 'linear', keywordWeight: 0.6, rrfK: 60 };
+export const DEFAULT_FUSION: FusionConfig = { method: 'linear', keywordWeight: 0.5, rrfK: 60 };
 
 /** Fuses two ranked lists into one map id → fused score. */
 export function fuse(keyword: RankedList, semantic: RankedList, config: FusionConfig = DEFAULT_FUSION): Map<number, number> {
