@@ -4,6 +4,7 @@
  * path, so a query word that names a definition or a file outranks a passing mention.
  */
 import MiniSearch, { type AsPlainObject, type SearchResult as MsResult } from 'minisearch';
+import { Bm25Scorer, type Bm25Setup, type MiniSearchPostings } from './bm25TopK';
 import { capTermFrequency, DEFAULT_TOKENIZE_OPTIONS, tokenize, tokenizePath, type TokenizeOptions } from './tokenizer';
 
 /** The fields of one indexed chunk. */
@@ -65,6 +66,7 @@ interface MiniSearchInternals {
 /** A BM25 index of chunks keyed by numeric chunk id. */
 export class TextIndex {
   private ms: MiniSearch<TextDoc>;
+  private readonly scorer = new Bm25Scorer();
 
   constructor(
     private readonly tokenizeOptions: TokenizeOptions = DEFAULT_TOKENIZE_OPTIONS,
@@ -138,17 +140,34 @@ export class TextIndex {
 
   /**
    * Searches with BM25 over the three fields. `accept` filters by chunk id before
-   * ranking is cut to `limit`, so filters never starve the result list.
+   * ranking is cut to `limit`, so filters never starve the result list. Scoring is
+   * MiniSearch's, done by `Bm25Scorer` without a result object per matching chunk
+   * (see bm25TopK.ts); if MiniSearch's internals are not what it expects, the public
+   * API answers instead.
    */
   search(query: string, limit: number, accept?: (id: number) => boolean): TextHit[] {
     const terms = tokenize(query, this.tokenizeOptions);
     if (terms.length === 0) return [];
+    const internals = this.ms as unknown as MiniSearchPostings;
+    if (internals._index && typeof internals._index.get === 'function' && internals._fieldLength instanceof Map) {
+      return this.scorer.search(internals, terms, this.bm25Setup(), limit, accept).map((d) => ({
+        id: d.id, score: d.score, terms: d.terms, symbol: d.fields.has('symbol'), path: d.fields.has('path'),
+      }));
+    }
+    return this.searchWithMiniSearch(query, limit, accept);
+  }
+
+  /** The same ranking through MiniSearch's public API (the reference the scorer is tested against). */
+  searchWithMiniSearch(query: string, limit: number, accept?: (id: number) => boolean): TextHit[] {
+    const terms = tokenize(query, this.tokenizeOptions);
+    if (terms.length === 0) return [];
+    const setup = this.bm25Setup();
     const results: MsResult[] = this.ms.search(query, {
       combineWith: 'OR',
       tokenize: (text: string) => tokenize(text, this.tokenizeOptions),
       processTerm: (term: string) => term,
-      boost: { text: 1, symbol: this.ranking.boostSymbol, path: this.ranking.boostPath },
-      bm25: { k: this.ranking.k1, b: this.ranking.b, d: 0.5 },
+      boost: Object.fromEntries(setup.fields.map((f) => [f.name, f.boost])),
+      bm25: { k: setup.k, b: setup.b, d: setup.d },
       filter: accept ? (r) => accept(r.id as number) : undefined,
     });
     const out: TextHit[] = [];
@@ -162,6 +181,15 @@ export class TextIndex {
       out.push({ id: r.id as number, score: r.score, terms: r.terms, symbol, path });
     }
     return out;
+  }
+
+  /** Fields in scoring order with their boosts (MiniSearch treats a boost of 0 as 1), and BM25+ constants. */
+  private bm25Setup(): Bm25Setup {
+    const r = this.ranking;
+    return {
+      fields: [{ name: 'text', boost: 1 }, { name: 'symbol', boost: r.boostSymbol || 1 }, { name: 'path', boost: r.boostPath || 1 }],
+      k: r.k1, b: r.b, d: 0.5,
+    };
   }
 
   /** Ids of the chunks whose text has every one of these terms (as `tokenize` gives them). */
