@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConexusError, ErrorCode, describeIssues } from '../../protocol/errors';
 import type { Logger } from '../engine/logger';
+import { checkedEncoder, type Encode } from './checkedEncoder';
 import { LITTLE_ENDIAN, meanPoolNormalize, type MaskTensor } from './pooling';
 import { ModelSpecSchema, chooseDtype, defaultModelsDir, modelId, resolveModel } from './modelLocation';
 
@@ -119,7 +120,8 @@ export async function loadEmbedder(spec: ModelSpec, logger: Logger): Promise<Emb
   const maxTokens = Math.min(extractor.tokenizer?.model_max_length ?? 512, 8192);
   const maxChars = maxTokens * CHARS_PER_TOKEN_BOUND;
   logger.info(`Embedding model ${id} loaded (${dimension} dimensions, ${dtype}) in ${Date.now() - started} ms`);
-  return new PipelineEmbedder(id, dimension, extractor, maxTokens, maxChars, Tensor as unknown as TensorCtor, staticModel);
+  const encode = checkedEncoder(loc.folder, (text) => extractor.tokenizer.encode(text), logger);
+  return new PipelineEmbedder(id, dimension, extractor, maxTokens, maxChars, Tensor as unknown as TensorCtor, encode, staticModel);
 }
 
 /**
@@ -153,6 +155,8 @@ class PipelineEmbedder implements Embedder {
     private readonly maxTokens: number,
     private readonly maxChars: number,
     private readonly Tensor: TensorCtor,
+    /** The tokenizer's `encode` (or an identical faster one: checkedEncoder.ts). */
+    private readonly encode: Encode,
     /**
      * A static model's token vector does not depend on position or neighbours, so the mean
      * over a text's tokens equals the count-weighted mean over its distinct tokens. Code
@@ -202,7 +206,7 @@ class PipelineEmbedder implements Embedder {
     const tok = this.extractor.tokenizer;
     const counts: number[][] = [];
     const seqs = batch.map((text) => {
-      const all = tok.encode(text);
+      const all = this.encode(text);
       const ids = all.length > this.maxTokens ? [...all.slice(0, this.maxTokens - 1), all[all.length - 1]] : all;
       if (!this.distinctTokens) return ids;
       const at = new Map<number, number>();
