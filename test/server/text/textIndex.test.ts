@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { TextIndex } from '../../../server/text/textIndex';
-import { tokenize, tokenizePath } from '../../../server/text/tokenizer';
+import { capTermFrequency, tokenize, tokenizePath } from '../../../server/text/tokenizer';
 
 const docs = [
   { id: 1, text: 'def parse_args(argv):\n    """Parse command line arguments."""', symbol: 'parse_args', path: 'cli/args.py' },
@@ -63,4 +63,29 @@ test('vacuuming after many removals keeps results right and leaves no removed do
   assert.deepEqual(ti.search(word(5), 5).map((h) => h.id), [1001]);
   assert.deepEqual(ti.search(word(450), 5).map((h) => h.id), [451]);
   assert.ok(ti.search('shared words', 1000).every((h) => h.id > 400));
+});
+
+test('documents with worker-tokenized terms build exactly the index MiniSearch builds from their text', () => {
+  const vocab = ['get', 'File', 'name', 'parse_args', 'HTTPServer', 'the', 'of', 'x2', 'déjà', 'value', 'Value'];
+  const words = fc.array(fc.constantFrom(...vocab), { maxLength: 40 }).map((w) => w.join(' '));
+  fc.assert(fc.property(fc.array(fc.tuple(words, words, fc.constantFrom('a/b.ts', 'src/get_file.py', 'x', 'name/name/Name.js')), { minLength: 1, maxLength: 12 }), (rows) => {
+    const fromText = new TextIndex();
+    const fromTerms = new TextIndex();
+    fromText.addAll(rows.map(([text, symbol, path], i) => ({ id: i + 1, text, symbol, path })));
+    // Symbol and path terms are passed ungrouped (a repeated word is not adjacent), text terms grouped as the worker sends them.
+    fromTerms.addAll(rows.map(([text, symbol, path], i) => ({
+      id: i + 1, text: '', symbol: '', path: '',
+      terms: capTermFrequency(tokenize(text)).join(' '), symbolTerms: tokenize(symbol).join(' '), pathTerms: tokenizePath(path).join(' '),
+    })));
+    assert.equal([...fromTerms.jsonParts()].join(''), [...fromText.jsonParts()].join(''));
+  }), { numRuns: 200 });
+});
+
+test('empty tokens and duplicate ids behave as in MiniSearch', () => {
+  const ti = new TextIndex();
+  ti.addAll([{ id: 1, text: '', symbol: '', path: '', terms: 'alpha  beta', symbolTerms: '', pathTerms: 'p' }]);
+  assert.deepEqual(ti.search('beta', 5).map((h) => h.id), [1]);
+  const fields = (JSON.parse([...ti.jsonParts()].join('')) as { rest: { fieldLength: Record<string, number[]> } }).rest.fieldLength;
+  assert.deepEqual(fields['0'], [3, 0, 1], 'the empty token counts in the field length, as MiniSearch counts it');
+  assert.throws(() => ti.addAll([{ id: 1, text: '', symbol: '', path: '', terms: 'x', symbolTerms: '', pathTerms: '' }]), /duplicate ID 1/);
 });
