@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { capTermFrequency, identifierTerms, splitIdentifier, tokenize, tokenizePath, wholeWordPattern } from '../../../server/text/tokenizer';
+import { DEFAULT_TOKENIZE_OPTIONS, capTermFrequency, identifierTerms, splitIdentifier, tokenize, tokenizePath, wholeWordPattern } from '../../../server/text/tokenizer';
 import { stem } from '../../../server/text/stemmer';
 
 const raw = { stem: false, dropStopWords: false };
@@ -84,4 +84,19 @@ test('identifierTerms: parts kept as the tokenizer keeps them; no promise for st
   assert.equal(identifierTerms('[Symbol.iterator]'), null);
   assert.ok(wholeWordPattern('$el').test('this.$el.focus()'));
   assert.ok(!wholeWordPattern('el').test('this.$el.focus()'));
+});
+
+test('remembered identifiers give the same terms as a first encounter, whatever came before', () => {
+  const ident = fc.stringMatching(/^[A-Za-z0-9_$-]{1,30}$/);
+  fc.assert(fc.property(fc.array(ident, { maxLength: 30 }), fc.array(ident, { maxLength: 30 }), (warm, text) => {
+    const options = { ...DEFAULT_TOKENIZE_OPTIONS };
+    tokenize(warm.join(' '), options);
+    tokenize(text.join(' '), options);
+    const fresh = { ...DEFAULT_TOKENIZE_OPTIONS };
+    assert.deepEqual(tokenize(text.join(' '), options), tokenize(text.join(' '), fresh));
+  }), { numRuns: 200 });
+  const out = tokenize('getFileName getFileName');
+  out.length = 0; // callers own the array they get
+  assert.deepEqual(tokenize('getFileName'), tokenize('getFileName', { ...DEFAULT_TOKENIZE_OPTIONS }));
+  assert.equal(tokenize('getFileName').length, 4);
 });
