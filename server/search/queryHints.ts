@@ -5,6 +5,7 @@
  * soft preference for hits in that language instead. Names that are also common
  * English or code words ("go", "c", "swift", "r") are left alone.
  */
+import { tokenize } from '../text/tokenizer';
 
 const LANGUAGE_WORDS: Record<string, string[]> = {
   python: ['python'], python3: ['python'], py: ['python'],
@@ -34,6 +35,22 @@ export function extractQueryHints(query: string): QueryHints {
   }
   if (languages.size === 0 || kept.length === 0) return { text: query, languages: [] };
   return { text: kept.join(' '), languages: [...languages] };
+}
+
+/**
+ * The whole-identifier term of a query that is one compound identifier
+ * (`accessTokenType`, `VIPS_META_EXIF_NAME`, `parse_args2`), else null. Such a query is a
+ * name lookup: chunks that contain the name itself belong above chunks that only share
+ * its parts or its meaning, whatever the vectors say. A single plain word ("parse") is
+ * not a compound, so it is ranked like any other query.
+ */
+export function exactIdentifierTerm(query: string): string | null {
+  const q = query.trim();
+  if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(q)) return null;
+  // The tokenizer keeps the whole form as a term only for identifiers of several parts.
+  const terms = tokenize(q, { stem: false, dropStopWords: false });
+  const whole = q.toLowerCase();
+  return terms.length > 1 && terms[0] === whole ? whole : null;
 }
 
 /** Score multiplier for a hit in a language the query named. */

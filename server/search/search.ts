@@ -12,8 +12,15 @@ import type { VectorHit, VectorStore } from '../store/vectorStore';
 import type { TextHit, TextIndex } from '../text/textIndex';
 import { compileFilters, type ChunkFilter } from './filters';
 import { DEFAULT_FUSION, fuse, type FusionConfig, type RankedList } from './fusion';
-import { extractQueryHints, LANGUAGE_HINT_BOOST } from './queryHints';
+import { exactIdentifierTerm, extractQueryHints, LANGUAGE_HINT_BOOST } from './queryHints';
 import { skippedPathHits } from './skippedPaths';
+
+/**
+ * Added to the fused score of a chunk holding the exact name a one-identifier query
+ * asked for. Fused scores lie in [0, 1] (times the language hint's 1.15), so the tier
+ * is strictly above every chunk without the name.
+ */
+const EXACT_NAME_TIER = 2;
 
 /** Longest snippet returned per hit; longer chunks are cut at a line boundary. */
 export const MAX_SNIPPET_CHARS = 4000;
@@ -77,6 +84,10 @@ export async function search(ctx: SearchContext, params: SearchParams, signal?: 
   else if (mode === 'semantic') scored = semantic.ids.map((id, i) => ({ id, score: semantic.scores[i] }));
   else {
     const fused = fuse({ ids: keywordHits.map((h) => h.id), scores: keywordHits.map((h) => h.score) }, semantic, ctx.fusion ?? DEFAULT_FUSION);
+    // A query that is one compound identifier asks for that name: chunks containing it
+    // form a tier above the rest (see exactIdentifierTerm).
+    const exact = exactIdentifierTerm(hints.text);
+    if (exact) for (const h of keywordHits) if (h.terms.includes(exact)) fused.set(h.id, (fused.get(h.id) ?? 0) + EXACT_NAME_TIER);
     scored = [...fused].map(([id, score]) => ({ id, score }));
   }
   const hits: SearchHit[] = [];

@@ -133,6 +133,28 @@ test('with a model: semantic and hybrid modes answer; a rename re-embeds nothing
   }
 });
 
+test('hybrid: a query that is one compound identifier puts the chunks containing it first', async () => {
+  // The essay shares every part of the name and its meaning many times over; the
+  // usage is short and shares nothing but the name itself.
+  const essay = Array.from({ length: 12 }, (_, i) => `// The access token type decides how a token grants access (${i}).`).join('\n');
+  const ws = makeWorkspace({
+    'docs/tokens.ts': `${essay}\nexport function describeAccessToken(type: string, token: string): string {\n  return \`access \${type} token \${token}\`;\n}\n`,
+    'src/session.ts': 'export function headerFor(config: Config): string {\n  return config.accessTokenType === "bearer" ? "Bearer" : "Basic";\n}\n',
+  });
+  const engine = await openEngine([ws], { settings: { model: '' } });
+  try {
+    await engine.index();
+    const hyb = await engine.search({ query: 'accessTokenType', mode: 'hybrid', k: 5 });
+    assert.equal(hyb.mode, 'hybrid');
+    assert.equal(hyb.hits[0].path, 'src/session.ts', JSON.stringify(hyb.hits.map((h) => [h.path, h.score])));
+    // A plain-language query is ranked by the fusion alone: the essay may lead.
+    const words = await engine.search({ query: 'access token type', mode: 'hybrid', k: 5 });
+    assert.equal(words.hits[0].path, 'docs/tokens.ts');
+  } finally {
+    await engine.close();
+  }
+});
+
 test('without a model, semantic requests fall back to keyword search and say why', async () => {
   const engine = await openEngine([makeWorkspace(SAMPLE)]);
   try {
