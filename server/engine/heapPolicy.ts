@@ -7,6 +7,8 @@
  * bench (2 cores): growth capped at 50 % between full collections, serve 1.14 GB with
  * keyword p95 27.7 ms and 8.0 ms of CPU per keyword query (default: 2.37 GB, 28.1 ms,
  * 7.7 ms); at 20 %, 1.05 GB but 36 ms and 11 ms, too dear for keyword search.
+ * (Those figures predate text/bm25TopK.ts, which no longer builds an entry per matching
+ * chunk; the growth cap still bounds the garbage of semantic search and snippets.)
  */
 import * as v8 from 'node:v8';
 
