@@ -82,24 +82,28 @@ export async function embedMissing(ctx: EmbedContext): Promise<number> {
   const started = performance.now();
   let done = 0;
   let unreadable = 0;
-  for (let i = 0; i < entries.length; i += EMBED_BATCH) {
-    if (ctx.signal?.aborted || ctx.shouldStop()) break;
-    const hashes: string[] = [];
-    const texts: string[] = [];
-    for (const [hash, chunk] of entries.slice(i, i + EMBED_BATCH)) {
-      const text = textForHash(ctx, chunk);
-      if (text === null) unreadable++;
-      else { hashes.push(hash); texts.push(text); }
+  ctx.vectors.beginBulk();
+  try {
+    for (let i = 0; i < entries.length; i += EMBED_BATCH) {
+      if (ctx.signal?.aborted || ctx.shouldStop()) break;
+      const hashes: string[] = [];
+      const texts: string[] = [];
+      for (const [hash, chunk] of entries.slice(i, i + EMBED_BATCH)) {
+        const text = textForHash(ctx, chunk);
+        if (text === null) unreadable++;
+        else { hashes.push(hash); texts.push(text); }
+      }
+      const vectors = texts.length ? await ctx.embedder.embed(texts) : [];
+      for (let j = 0; j < hashes.length; j++) await ctx.vectors.put(hashes[j], vectors[j]);
+      done += hashes.length;
+      const seen = Math.min(i + EMBED_BATCH, entries.length);
+      const secs = (performance.now() - started) / 1000;
+      const rate = secs > 0 ? seen / secs : 0;
+      ctx.progress({ phase: 'embedding', filesDone: seen, filesTotal: entries.length, rate, etaSeconds: rate > 0 ? (entries.length - seen) / rate : null });
     }
-    const vectors = texts.length ? await ctx.embedder.embed(texts) : [];
-    for (let j = 0; j < hashes.length; j++) await ctx.vectors.put(hashes[j], vectors[j]);
-    done += hashes.length;
-    const seen = Math.min(i + EMBED_BATCH, entries.length);
-    const secs = (performance.now() - started) / 1000;
-    const rate = secs > 0 ? seen / secs : 0;
-    ctx.progress({ phase: 'embedding', filesDone: seen, filesTotal: entries.length, rate, etaSeconds: rate > 0 ? (entries.length - seen) / rate : null });
+  } finally {
+    await ctx.vectors.endBulk();
   }
-  await ctx.vectors.flush();
   ctx.texts.clear();
   if (unreadable) ctx.logger.info(`${unreadable} chunks not embedded: their files changed since they were chunked (the next pass re-chunks them)`);
   ctx.logger.info(`embedded ${done} chunks in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -1,0 +1,58 @@
+/**
+ * The vector table's write batching and compaction: a bulk run of writes (an embedding
+ * pass) is compacted once at its end, while ordinary writes are compacted as commits
+ * pile up, so fragments stay few either way and vectors are never lost.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, test } from 'node:test';
+import * as lancedb from '@lancedb/lancedb';
+import { silentLogger } from '../../../server/engine/logger';
+import { VectorStore } from '../../../server/store/vectorStore';
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+/** 4,096 rows make one commit (WRITE_BATCH); five commits are enough to trigger a compaction. */
+const ROWS = 4096 * 5;
+
+async function fragments(dir: string, store: VectorStore): Promise<number> {
+  const db = await lancedb.connect(dir);
+  const table = await db.openTable(store.tableName);
+  const stats = await table.stats();
+  table.close();
+  db.close();
+  return stats.fragmentStats.numFragments;
+}
+
+async function fill(store: VectorStore, offset = 0): Promise<void> {
+  for (let i = 0; i < ROWS; i++) await store.put(`h${offset + i}`, Float32Array.of(1, i % 7, i % 3, 1));
+}
+
+test('a bulk run writes without compacting and compacts once at its end', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conexus-vec-'));
+  dirs.push(dir);
+  const store = (await VectorStore.open(dir, 'model#text2', 4, silentLogger))!;
+  store.beginBulk();
+  await fill(store);
+  assert.ok(await fragments(dir, store) >= 5, 'one fragment per commit while the run lasts');
+  await store.endBulk();
+  assert.equal(await fragments(dir, store), 1);
+  assert.equal(store.size, ROWS);
+  assert.equal((await store.search(Float32Array.of(1, 0, 0, 1), 3)).length, 3);
+  await store.close();
+});
+
+test('outside a bulk run, commits are compacted as they pile up', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conexus-vec-'));
+  dirs.push(dir);
+  const store = (await VectorStore.open(dir, 'model#text2', 4, silentLogger))!;
+  await fill(store);
+  assert.ok(await fragments(dir, store) <= 2, 'compacted after the fourth commit');
+  await store.close();
+  const reopened = (await VectorStore.open(dir, 'model#text2', 4, silentLogger))!;
+  assert.equal(reopened.size, ROWS, 'every vector survives compaction');
+  await reopened.close();
+});
