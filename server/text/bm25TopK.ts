@@ -15,18 +15,7 @@
  * where MiniSearch discounts them one by one as it meets them and deletes them from
  * the index as a side effect of searching.
  */
-
-/** The private fields of MiniSearch 7.2 this reads (pinned version; see textIndex.ts). */
-export interface MiniSearchPostings {
-  _index: { get(term: string): Map<number, Map<number, number>> | undefined };
-  _documentCount: number;
-  _nextId: number;
-  _documentIds: Map<number, unknown>;
-  _fieldIds: Record<string, number>;
-  _fieldLength: Map<number, number[]>;
-  _avgFieldLength: number[];
-  _dirtCount: number;
-}
+import type { MiniSearchInternals } from './miniSearchInternals';
 
 /** Fields in MiniSearch's scoring order, with their boosts, and the BM25+ constants. */
 export interface Bm25Setup {
@@ -54,7 +43,7 @@ export class Bm25Scorer {
   private stamp = 0;
 
   /** The best `limit` documents for `terms` (as tokenized), best first; ties keep MiniSearch's order. */
-  search(ms: MiniSearchPostings, terms: string[], setup: Bm25Setup, limit: number, accept?: (id: number) => boolean): RankedDoc[] {
+  search(ms: MiniSearchInternals, terms: string[], setup: Bm25Setup, limit: number, accept?: (id: number) => boolean): RankedDoc[] {
     this.ensure(ms._nextId);
     if (this.stamp > 0xfffffff0 - terms.length) this.resetStamps();
     const queryStamp = ++this.stamp;
@@ -105,7 +94,7 @@ export class Bm25Scorer {
   }
 
   /** The best `limit` of `order` by final score; among equal scores the earlier in `order` wins. */
-  private select(ms: MiniSearchPostings, order: number[], limit: number, accept?: (id: number) => boolean): number[] {
+  private select(ms: MiniSearchInternals, order: number[], limit: number, accept?: (id: number) => boolean): number[] {
     // A min-heap of positions in `order`, worst at the root. Positions only increase, so
     // a candidate tying the root comes later and is worse: it enters only if strictly better.
     const heap: number[] = [];
@@ -147,14 +136,14 @@ export class Bm25Scorer {
 }
 
 /** Postings of documents not yet vacuumed away. */
-function liveCount(ms: MiniSearchPostings, freqs: Map<number, number>): number {
+function liveCount(ms: MiniSearchInternals, freqs: Map<number, number>): number {
   let live = 0;
   for (const doc of freqs.keys()) if (ms._documentIds.has(doc)) live++;
   return live;
 }
 
 /** Matched terms in MiniSearch's order (its result's `Object.keys(match)`) and the fields they matched. */
-function matchDetails(ms: MiniSearchPostings, doc: number, terms: string[], setup: Bm25Setup): { terms: string[]; fields: Set<string> } {
+function matchDetails(ms: MiniSearchInternals, doc: number, terms: string[], setup: Bm25Setup): { terms: string[]; fields: Set<string> } {
   const match: Record<string, true> = {};
   const fields = new Set<string>();
   for (const term of terms) {

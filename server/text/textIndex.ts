@@ -4,7 +4,8 @@
  * path, so a query word that names a definition or a file outranks a passing mention.
  */
 import MiniSearch, { type AsPlainObject, type SearchResult as MsResult } from 'minisearch';
-import { Bm25Scorer, type Bm25Setup, type MiniSearchPostings } from './bm25TopK';
+import { Bm25Scorer, type Bm25Setup } from './bm25TopK';
+import { miniSearchInternals, type FieldPostings, type MiniSearchInternals } from './miniSearchInternals';
 import { capTermFrequency, DEFAULT_TOKENIZE_OPTIONS, tokenize, tokenizePath, type TokenizeOptions } from './tokenizer';
 
 /** The fields of one indexed chunk. */
@@ -50,30 +51,7 @@ const PRETOKENIZED_CODE = 1;
 /** Bumped whenever tokenization or fields change, so persisted indexes are rebuilt. */
 export const TEXT_INDEX_VERSION = 2;
 
-/** The private fields of MiniSearch 7.2 that `jsonParts` reads (see there). */
-interface MiniSearchInternals {
-  _index: Iterable<[string, Map<number, Map<number, number>>]>;
-  _documentCount: number;
-  _nextId: number;
-  _documentIds: Map<number, unknown>;
-  _fieldIds: Record<string, number>;
-  _fieldLength: Map<number, number[]>;
-  _avgFieldLength: number[];
-  _storedFields: Map<number, unknown>;
-  _dirtCount: number;
-}
-
-/** The private methods and fields of MiniSearch 7.2 that `addPretokenized` uses. */
-interface MiniSearchWriter {
-  _index: { fetch(term: string, make: () => Map<number, Map<number, number>>): Map<number, Map<number, number>> };
-  _idToShortId: Map<number, number>;
-  _fieldIds: Record<string, number>;
-  _documentCount: number;
-  addDocumentId(id: number): number;
-  addFieldLength(shortId: number, fieldId: number, count: number, length: number): void;
-}
-
-const newFieldMap = () => new Map<number, Map<number, number>>();
+const newFieldMap = (): FieldPostings => new Map();
 
 /** A BM25 index of chunks keyed by numeric chunk id. */
 export class TextIndex {
@@ -129,11 +107,9 @@ export class TextIndex {
    * `MiniSearch.add`.
    */
   addAll(docs: TextDoc[]): void {
-    const ms = this.ms as unknown as MiniSearchWriter;
-    const direct = typeof ms.addDocumentId === 'function' && typeof ms.addFieldLength === 'function' &&
-      typeof ms._index?.fetch === 'function' && ms._idToShortId instanceof Map;
+    const ms = miniSearchInternals(this.ms);
     for (const doc of docs) {
-      if (direct && doc.terms !== undefined && doc.symbolTerms !== undefined && doc.pathTerms !== undefined) this.addPretokenized(ms, doc);
+      if (ms && doc.terms !== undefined && doc.symbolTerms !== undefined && doc.pathTerms !== undefined) this.addPretokenized(ms, doc);
       else this.ms.add(doc);
     }
   }
@@ -147,7 +123,7 @@ export class TextIndex {
    * do. On the 10,000-file bench this was most of the indexing thread's time: per
    * occurrence MiniSearch hashes the term into a Set and walks the tree.
    */
-  private addPretokenized(ms: MiniSearchWriter, doc: TextDoc): void {
+  private addPretokenized(ms: MiniSearchInternals, doc: TextDoc): void {
     if (ms._idToShortId.has(doc.id)) throw new Error(`MiniSearch: duplicate ID ${doc.id}`);
     const short = ms.addDocumentId(doc.id);
     const fields: Array<[string, string]> = [['text', doc.terms!], ['symbol', doc.symbolTerms!], ['path', doc.pathTerms!]];
@@ -211,8 +187,8 @@ export class TextIndex {
   search(query: string, limit: number, accept?: (id: number) => boolean): TextHit[] {
     const terms = tokenize(query, this.tokenizeOptions);
     if (terms.length === 0) return [];
-    const internals = this.ms as unknown as MiniSearchPostings;
-    if (internals._index && typeof internals._index.get === 'function' && internals._fieldLength instanceof Map) {
+    const internals = miniSearchInternals(this.ms);
+    if (internals) {
       return this.scorer.search(internals, terms, this.bm25Setup(), limit, accept).map((d) => ({
         id: d.id, score: d.score, terms: d.terms, symbol: d.fields.has('symbol'), path: d.fields.has('path'),
       }));
@@ -283,8 +259,8 @@ export class TextIndex {
    * directly, in pieces of about `pieceChars` so the garbage dies young.
    */
   *jsonParts(pieceChars = 48 * 1024): Generator<string> {
-    const ms = this.ms as unknown as MiniSearchInternals;
-    if (!(ms._index && ms._documentIds instanceof Map)) {
+    const ms = miniSearchInternals(this.ms);
+    if (!ms) {
       // Internals changed shape: fall back to the public API rather than write garbage.
       const { index, ...rest } = this.ms.toJSON() as AsPlainObject & { index: unknown[] };
       yield `{"rest":${JSON.stringify(rest)},"index":[`;
