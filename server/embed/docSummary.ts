@@ -13,6 +13,8 @@
 
 /** Characters of summary kept: a sentence or two, never a manual. */
 export const SUMMARY_MAX_CHARS = 240;
+/** Characters of a chunk examined: a summary lies in its first lines. */
+const HEAD_CHARS = 4000;
 /** How far into a chunk a docstring or leading comment may start (decorators, signatures). */
 const LEADING_LINES = 12;
 
@@ -32,7 +34,8 @@ const BOILERPLATE = /\b(copyright|licen[cs]ed?|spdx-license|all rights reserved)
 export function docSummary(text: string, language: string): string {
   const style = STYLE[language];
   if (!style) return '';
-  const lines = text.split('\n', LEADING_LINES + 40);
+  // A doc comment starts near the top: only the head of a long chunk is looked at.
+  const lines = text.slice(0, HEAD_CHARS).split('\n', LEADING_LINES + 40);
   let raw = style === 'python' ? pythonDocstring(lines) : '';
   if (!raw) raw = leadingComment(lines, style);
   const summary = firstParagraph(raw);
@@ -77,7 +80,7 @@ function pythonDocstring(lines: string[]): string {
   let i = header;
   while (i < lines.length && i < header + LEADING_LINES && !/:\s*(#.*)?$/.test(lines[i])) i++;
   const rest = lines.slice(i + 1, i + 1 + 40).join('\n');
-  const m = /^\s*[rRuU]?("""|''')([\s\S]*?)(?:\1|$)/.exec(rest) ?? /^\s*[rRuU]?(["'])((?:\\.|(?!\1).)*)\1/.exec(rest);
+  const m = /^\s*[rRuU]?("""|''')([\s\S]*?)(?:\1|$)/.exec(rest) ?? /^\s*[rRuU]?(["'])((?:\\.|(?!\1)[^\\\n])*)\1/.exec(rest);
   return m ? m[2] : '';
 }
 

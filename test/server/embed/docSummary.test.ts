@@ -55,6 +55,12 @@ describe('docSummary', () => {
     assert.equal(docSummary('# Title\n\nSome prose.', 'markdown'), '');
   });
 
+  it('returns at once on unclosed strings full of escapes and on huge lines (no regex backtracking blow-up)', { timeout: 10_000 }, () => {
+    for (const n of [30, 5000]) assert.equal(docSummary(`def f(x):\n    "${'\\\\'.repeat(n)}x`, 'python'), '');
+    assert.ok(docSummary(`def f(x):\n    """${'a\\'.repeat(20000)}`, 'python').length <= SUMMARY_MAX_CHARS);
+    assert.ok(docSummary(`// ${'word '.repeat(200000)}\nfunction f() {}`, 'javascript').length <= SUMMARY_MAX_CHARS);
+  });
+
   it('cuts long summaries at a word boundary', () => {
     const long = `/** ${'word '.repeat(200)}*/\nfunction f() {}`;
     const s = docSummary(long, 'javascript');
