@@ -60,9 +60,11 @@ export function tokenize(text: string, options: TokenizeOptions = DEFAULT_TOKENI
     const raw = m[0];
     let own = cache.get(raw);
     if (own === undefined) {
-      own = identifierTermsOf(raw, options);
+      // Cached strings are copied: a match is a slice of `text`, and V8 keeps a whole
+      // text alive for as long as any slice of it is, so the cache would pin files.
+      own = identifierTermsOf(raw, options).map(detach);
       if (cache.size >= TERM_CACHE_LIMIT) cache.clear();
-      cache.set(raw, own);
+      cache.set(detach(raw), own);
     }
     for (const t of own) terms.push(t);
   }
@@ -77,6 +79,11 @@ export function tokenize(text: string, options: TokenizeOptions = DEFAULT_TOKENI
 const termCaches = new WeakMap<TokenizeOptions, Map<string, readonly string[]>>();
 /** Identifiers remembered before a cache starts over (a few MB). */
 const TERM_CACHE_LIMIT = 50_000;
+
+/** The same characters in a string of their own (not a view into a larger one). */
+function detach(s: string): string {
+  return (' ' + s).slice(1);
+}
 
 function cacheFor(options: TokenizeOptions): Map<string, readonly string[]> {
   let cache = termCaches.get(options);
