@@ -37,6 +37,9 @@ export function extractQueryHints(query: string): QueryHints {
   return { text: kept.join(' '), languages: [...languages] };
 }
 
+/** Unstemmed, nothing dropped: only the count of terms and the whole form matter here. One object, so the tokenizer's per-options cache is reused across queries. */
+const WHOLE_FORM_OPTIONS = { stem: false, dropStopWords: false };
+
 /**
  * The whole-identifier term of a query that is one compound identifier
  * (`accessTokenType`, `VIPS_META_EXIF_NAME`, `parse_args2`), else null. Such a query is a
@@ -48,7 +51,7 @@ export function exactIdentifierTerm(query: string): string | null {
   const q = query.trim();
   if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(q)) return null;
   // The tokenizer keeps the whole form as a term only for identifiers of several parts.
-  const terms = tokenize(q, { stem: false, dropStopWords: false });
+  const terms = tokenize(q, WHOLE_FORM_OPTIONS);
   const whole = q.toLowerCase();
   return terms.length > 1 && terms[0] === whole ? whole : null;
 }
