@@ -70,6 +70,7 @@ export async function runCommand(page: Page, title: string): Promise<void> {
     await page.keyboard.press('F1');
     try {
       await input.fill(`>${title}`, { timeout: 10_000 });
+      await parkPointer(page);
       await row.click({ timeout: 10_000 });
       return;
     } catch (err) {
@@ -78,11 +79,34 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   }
 }
 
-/** Picks a row in an open quick pick by its visible text. */
+/**
+ * Picks a row in an open quick pick by its visible text. The pointer is first moved off
+ * the quick input: it stays where the previous click left it, which in a freshly opened
+ * pick can be over a row's action button, and that button's hover ("Add a new server
+ * configuration") then covers the row below and swallows the click until it times out.
+ */
 export async function pickQuickItem(page: Page, text: string | RegExp): Promise<void> {
   const row = quickInput(page).locator('.monaco-list-row', { hasText: text }).first();
   await row.waitFor({ state: 'visible' });
-  await row.click();
+  // A click that something else intercepts is not performed, so trying again is safe.
+  for (let attempt = 1; ; attempt++) {
+    await parkPointer(page);
+    try {
+      await row.click({ timeout: 10_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw new Error(`e2e: could not pick "${String(text)}" in the quick pick`, { cause: err });
+    }
+  }
+}
+
+/**
+ * Moves the pointer to the lower left of the editor area, away from the quick input at
+ * the top and the bars at the edges, where nothing shows a hover over the quick input.
+ */
+export async function parkPointer(page: Page): Promise<void> {
+  const size = page.viewportSize() ?? { width: 1400, height: 900 };
+  await page.mouse.move(Math.round(size.width * 0.3), Math.round(size.height * 0.75));
 }
 
 /** The texts of the rows in the open quick pick, once at least one row shows. */
