@@ -6,7 +6,7 @@
 import MiniSearch, { type AsPlainObject, type SearchResult as MsResult } from 'minisearch';
 import { Bm25Scorer, type Bm25Setup } from './bm25TopK';
 import { miniSearchInternals, type FieldPostings, type MiniSearchInternals } from './miniSearchInternals';
-import { capTermFrequency, DEFAULT_TOKENIZE_OPTIONS, tokenize, tokenizePath, type TokenizeOptions } from './tokenizer';
+import { capTermFrequency, DEFAULT_TOKENIZE_OPTIONS, detach, tokenize, tokenizePath, type TokenizeOptions } from './tokenizer';
 
 /** The fields of one indexed chunk. */
 export interface TextDoc {
@@ -57,6 +57,16 @@ const newFieldMap = (): FieldPostings => new Map();
 export class TextIndex {
   private ms: MiniSearch<TextDoc>;
   private readonly scorer = new Bm25Scorer();
+  /**
+   * Each term's postings object in MiniSearch's term tree, by term. The tree finds a
+   * term by scanning the children of every node on its path, which was half of the
+   * indexing thread's time on a cold pass of 10,000 files (5.7 s of adding documents,
+   * 3.0 s with this map; 113k distinct terms). The objects are the tree's own, so this
+   * is only a faster way to reach them; it is valid while the tree only grows, and is
+   * emptied whenever terms can leave it (vacuum) or the tree is replaced (load).
+   */
+  private readonly termData = new Map<string, FieldPostings>();
+  private termDataOf: unknown = null;
 
   constructor(
     private readonly tokenizeOptions: TokenizeOptions = DEFAULT_TOKENIZE_OPTIONS,
@@ -94,6 +104,7 @@ export class TextIndex {
   /** Replaces the contents with a persisted index (from `toJSON`). */
   load(serialized: AsPlainObject): void {
     this.ms = MiniSearch.loadJS<TextDoc>(serialized, this.options());
+    this.termData.clear();
   }
 
   /** Number of documents. */
@@ -108,6 +119,10 @@ export class TextIndex {
    */
   addAll(docs: TextDoc[]): void {
     const ms = miniSearchInternals(this.ms);
+    if (ms && this.termDataOf !== ms._index) {
+      this.termData.clear();
+      this.termDataOf = ms._index;
+    }
     for (const doc of docs) {
       if (ms && doc.terms !== undefined && doc.symbolTerms !== undefined && doc.pathTerms !== undefined) this.addPretokenized(ms, doc);
       else this.ms.add(doc);
@@ -144,7 +159,11 @@ export class TextIndex {
           sawEmpty = true;
           continue;
         }
-        const data = ms._index.fetch(term, newFieldMap);
+        let data = this.termData.get(term);
+        if (data === undefined) {
+          data = ms._index.fetch(term, newFieldMap);
+          this.termData.set(detach(term), data);
+        }
         let postings = data.get(fieldId);
         if (!postings) data.set(fieldId, (postings = new Map()));
         const before = postings.get(short);
@@ -173,8 +192,10 @@ export class TextIndex {
    */
   vacuumIfDirty(): void {
     const dirt = this.ms.dirtCount;
-    if (dirt < 200 || this.ms.dirtFactor < 0.1) return;
+    // A vacuum still finishing (its last step is a microtask) would queue this one to run later, asynchronously.
+    if (dirt < 200 || this.ms.dirtFactor < 0.1 || this.ms.isVacuuming) return;
     void this.ms.vacuum({ batchSize: Number.MAX_SAFE_INTEGER, batchWait: 0 });
+    this.termData.clear();
   }
 
   /**

@@ -80,8 +80,12 @@ const termCaches = new WeakMap<TokenizeOptions, Map<string, readonly string[]>>(
 /** Identifiers remembered before a cache starts over (a few MB). */
 const TERM_CACHE_LIMIT = 50_000;
 
-/** The same characters in a string of their own (not a view into a larger one). */
-function detach(s: string): string {
+/**
+ * The same characters in a string of their own (not a view into a larger one), for
+ * keys kept in long-lived caches: a substring can be a slice that keeps its whole
+ * parent string alive.
+ */
+export function detach(s: string): string {
   return (' ' + s).slice(1);
 }
 
