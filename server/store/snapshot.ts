@@ -38,7 +38,7 @@ export interface SnapshotInput {
   textIndexVersion: number;
   embedded: number;
   /** Chunks, and the text index as JSON pieces `{"rest":{…},"index":[…]}` (see TextIndex.jsonParts). */
-  body: { chunks: ChunkRecord[]; textParts: Iterable<string> } | null;
+  body: { chunks: ChunkRecord[]; textParts: Iterable<string | Uint8Array> } | null;
   bodyFrom?: number;
 }
 
@@ -205,7 +205,7 @@ function* pieces<T>(items: readonly T[], render: (item: T, index: number) => str
  * what was written. Reusing the buffer matters as much as small pieces: a Buffer per
  * piece is memory outside the heap that lingers until the garbage collector runs.
  */
-async function writeParts(file: string, parts: Iterable<string>): Promise<string> {
+async function writeParts(file: string, parts: Iterable<string | Uint8Array>): Promise<string> {
   const hash = createHash('sha1');
   const fh = await fs.promises.open(file, 'w');
   let out = Buffer.allocUnsafe(1 << 20);
@@ -219,10 +219,14 @@ async function writeParts(file: string, parts: Iterable<string>): Promise<string
   };
   try {
     for (const part of parts) {
-      const need = Buffer.byteLength(part, 'utf8');
+      const need = typeof part === 'string' ? Buffer.byteLength(part, 'utf8') : part.length;
       if (used + need > out.length) await drain();
       if (need > out.length) out = Buffer.allocUnsafe(need);
-      used += out.write(part, used, 'utf8');
+      if (typeof part === 'string') used += out.write(part, used, 'utf8');
+      else {
+        out.set(part, used);
+        used += need;
+      }
     }
     await drain();
     await fh.sync();

@@ -5,6 +5,7 @@
  */
 import MiniSearch, { type AsPlainObject, type SearchResult as MsResult } from 'minisearch';
 import { Bm25Scorer, type Bm25Setup } from './bm25TopK';
+import { indexJsonBytes, publicJsonBytes } from './indexJson';
 import { miniSearchInternals, type FieldPostings, type MiniSearchInternals } from './miniSearchInternals';
 import { capTermFrequency, DEFAULT_TOKENIZE_OPTIONS, detach, tokenize, tokenizePath, type TokenizeOptions } from './tokenizer';
 
@@ -272,69 +273,12 @@ export class TextIndex {
   }
 
   /**
-   * The same content as `toJSON`, as JSON text in pieces: `{"rest":{…},"index":[…]}`,
-   * where `rest` is every field but `index`. MiniSearch's own `toJSON` copies the whole
-   * inverted index into plain objects before anything is written, which doubles the
-   * index's memory at save time; this walks MiniSearch 7.2's internal maps (the version
-   * is pinned; a test compares both forms) and writes each term's postings as text
-   * directly, in pieces of about `pieceChars` so the garbage dies young.
+   * The same content as `toJSON`, as JSON bytes in pieces: `{"rest":{…},"index":[…]}`,
+   * where `rest` is every field but `index` (see indexJson.ts). If MiniSearch's internals
+   * are not what it expects, MiniSearch's own `toJSON` is written instead.
    */
-  *jsonParts(pieceChars = 48 * 1024): Generator<string> {
+  jsonParts(pieceBytes?: number): Iterable<Uint8Array> {
     const ms = miniSearchInternals(this.ms);
-    if (!ms) {
-      // Internals changed shape: fall back to the public API rather than write garbage.
-      const { index, ...rest } = this.ms.toJSON() as AsPlainObject & { index: unknown[] };
-      yield `{"rest":${JSON.stringify(rest)},"index":[`;
-      for (let i = 0; i < index.length; i += 500) yield (i ? ',' : '') + index.slice(i, i + 500).map((e) => JSON.stringify(e)).join(',');
-      yield ']}';
-      return;
-    }
-    yield `{"rest":{"documentCount":${ms._documentCount},"nextId":${ms._nextId},"documentIds":`;
-    yield* mapAsJson(ms._documentIds, pieceChars);
-    yield `,"fieldIds":${JSON.stringify(ms._fieldIds)},"fieldLength":`;
-    yield* mapAsJson(ms._fieldLength, pieceChars);
-    yield `,"averageFieldLength":${JSON.stringify(ms._avgFieldLength)},"storedFields":`;
-    yield* mapAsJson(ms._storedFields, pieceChars);
-    yield `,"dirtCount":${ms._dirtCount},"serializationVersion":2},"index":[`;
-    let buf = '';
-    let first = true;
-    for (const [term, fieldIndex] of ms._index) {
-      // [term,{"field":{"doc":freq,…},…}] written by hand: the keys are integers and the
-      // values numbers, so only the term needs JSON escaping.
-      let entry = `${first ? '' : ','}[${JSON.stringify(term)},{`;
-      let firstField = true;
-      for (const [fieldId, freqs] of fieldIndex) {
-        entry += `${firstField ? '' : ','}"${fieldId}":{`;
-        firstField = false;
-        let firstDoc = true;
-        for (const [doc, freq] of freqs) {
-          entry += `${firstDoc ? '' : ','}"${doc}":${freq}`;
-          firstDoc = false;
-        }
-        entry += '}';
-      }
-      buf += `${entry}}]`;
-      first = false;
-      if (buf.length >= pieceChars) {
-        yield buf;
-        buf = '';
-      }
-    }
-    yield `${buf}]}`;
+    return ms ? indexJsonBytes(ms, pieceBytes) : publicJsonBytes(this.ms.toJSON());
   }
-}
-
-/** A Map with integer keys as a JSON object, in pieces of about `pieceChars`. */
-function* mapAsJson(map: Map<number, unknown>, pieceChars: number): Generator<string> {
-  let buf = '{';
-  let first = true;
-  for (const [k, v] of map) {
-    buf += `${first ? '' : ','}"${k}":${JSON.stringify(v)}`;
-    first = false;
-    if (buf.length >= pieceChars) {
-      yield buf;
-      buf = '';
-    }
-  }
-  yield `${buf}}`;
 }
