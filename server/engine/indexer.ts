@@ -15,6 +15,7 @@ import type { Root, SkipRecord, WalkedFile } from '../walk/types';
 import { walk } from '../walk/walker';
 import { processFile, type FileJobResult } from './fileJob';
 import type { IndexPool } from './indexPool';
+import { JobWindow } from './jobWindow';
 import type { Logger } from './logger';
 
 /** What a pass needs from the engine. */
@@ -54,6 +55,11 @@ export interface PassResult {
 const SMALL_PASS = 16;
 /** Bytes of files being read ahead of the one applied (see the pass loop). */
 const READ_AHEAD_BYTES = 16 * 1024 * 1024;
+/**
+ * Jobs a full walk may start before its sorted list exists, in windows: a cold walk of
+ * 10,000 files takes most of a second, in which two parsers get through about 600 files.
+ */
+const EARLY_WINDOWS = 4;
 
 /**
  * Brings the catalog up to date. With `paths` (absolute), only those are looked at
@@ -62,24 +68,56 @@ const READ_AHEAD_BYTES = 16 * 1024 * 1024;
  */
 export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<PassResult> {
   const t0 = performance.now();
-  const { files, skipped, gone } = paths ? await statPaths(ctx, paths) : await walkAll(ctx);
-  const tWalk = performance.now() - t0;
-
   // A file skipped for its content (binary, minified…) is not read again until its
   // size or mtime changes: a repository full of images must not be re-read every pass.
   const skippedBefore = new Map(ctx.store.skipped.map((s) => [s.path, s as SkipMemo]));
-  const carriedSkips: SkipRecord[] = [];
-  const todo = files.filter((f) => {
+  const carriedSkip = (f: WalkedFile): SkipMemo | null => {
+    const memo = skippedBefore.get(f.path);
+    return memo && !ctx.store.file(f.path) && memo.size === f.size && memo.mtimeMs === f.mtimeMs ? memo : null;
+  };
+  const needsWork = (f: WalkedFile): boolean => {
     const known = ctx.store.file(f.path);
     // ctime too: a rename over a file, or a restore with the old mtime, keeps size and mtime.
     if (known) return known.size !== f.size || known.mtimeMs !== f.mtimeMs || (f.ctimeMs !== undefined && known.ctimeMs !== f.ctimeMs);
-    const memo = skippedBefore.get(f.path);
-    if (memo && memo.size === f.size && memo.mtimeMs === f.mtimeMs) {
-      carriedSkips.push(memo);
-      return false;
-    }
-    return true;
-  });
+    return carriedSkip(f) === null;
+  };
+
+  // Jobs (reading, chunking, tokenizing: see fileJob.ts) run on other threads while this
+  // one applies their results in order (see jobWindow.ts). A handful of files (a watcher
+  // batch) is faster in-process than waking workers.
+  let runner: Pick<IndexPool, 'run' | 'width'> = ctx.pool;
+  const jobFor = (f: WalkedFile) => runner.run({ absPath: f.absPath, path: f.path, maxBytes: ctx.settings.maxFileBytes, knownHash: ctx.store.file(f.path)?.hash ?? null });
+  const windowFor = (width: number) => {
+    const maxJobs = Math.max(8, width * 64);
+    return new JobWindow(jobFor, maxJobs, READ_AHEAD_BYTES, maxJobs * EARLY_WINDOWS);
+  };
+  let window = windowFor(runner.width);
+  // A full walk starts jobs as it finds files, once there are more than a small pass's worth.
+  let found = 0;
+  const early = paths ? undefined : (f: WalkedFile) => {
+    if (!needsWork(f)) return;
+    if (++found > SMALL_PASS) window.offer(f);
+  };
+  let listed: Awaited<ReturnType<typeof walkAll>>;
+  try {
+    listed = paths ? await statPaths(ctx, paths) : await walkAll(ctx, early);
+  } catch (err) {
+    await window.settle(); // a cancelled walk may have started jobs already
+    throw err;
+  }
+  const { files, skipped, gone } = listed;
+  const tWalk = performance.now() - t0;
+
+  const carriedSkips: SkipRecord[] = [];
+  for (const f of files) {
+    const memo = carriedSkip(f);
+    if (memo) carriedSkips.push(memo);
+  }
+  const todo = files.filter(needsWork);
+  if (todo.length <= SMALL_PASS) {
+    runner = { run: processFile, width: 1 };
+    window = windowFor(1);
+  }
   if (gone.length > 0 || todo.length > 0) ctx.loadAll();
   let removedFiles = 0;
   for (const p of gone) if (removeFile(ctx, p)) removedFiles++;
@@ -95,28 +133,7 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
   };
   report(0);
 
-  // Jobs run ahead in the pool (other cores) while this thread applies results in
-  // order, so chunk ids and the catalog come out the same as a sequential pass. How far
-  // ahead is bounded by a job count and by the bytes of the files in flight: a slow file
-  // at the head must not leave the workers idle (a window of 32 jobs cost ~1 s of 13 on
-  // 10,000 files), and a run of large files must not pile up their results in memory.
-  const jobs = new Map<number, Promise<FileJobResult>>();
-  let started = 0;
-  let bytesAhead = 0;
-  const startMore = (applied: number) => {
-    while (started < todo.length && started - applied < maxAhead && (bytesAhead < READ_AHEAD_BYTES || started === applied)) {
-      const n = started++;
-      const f = todo[n];
-      bytesAhead += f.size;
-      const p = runner.run({ absPath: f.absPath, path: f.path, maxBytes: ctx.settings.maxFileBytes, knownHash: ctx.store.file(f.path)?.hash ?? null });
-      p.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
-      jobs.set(n, p);
-    }
-  };
-  // A handful of files (a watcher batch) is faster in-process than waking workers.
-  const runner = todo.length <= SMALL_PASS ? { run: processFile, width: 1 } : ctx.pool;
-  const maxAhead = Math.max(8, runner.width * 64);
-  startMore(0);
+  window.fill(todo, 0);
 
   let i = 0;
   let lastReport = 0;
@@ -125,15 +142,13 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
     const f = todo[i];
     let r: FileJobResult;
     try {
-      r = await jobs.get(i)!;
+      r = await window.take(f);
     } catch (err) {
       // A worker crash loses this file for this pass only; it is retried on the next.
       ctx.logger.error(`processing ${f.path} failed`, err);
       r = { kind: 'skipped', reason: 'unreadable' };
     }
-    jobs.delete(i);
-    bytesAhead -= f.size;
-    startMore(i + 1);
+    window.fill(todo, i + 1);
     if (r.kind === 'skipped') {
       readSkips.push({ path: f.path, reason: r.reason, size: f.size, mtimeMs: f.mtimeMs } as SkipMemo);
       if (removeFile(ctx, f.path)) removedFiles++;
@@ -163,7 +178,7 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
     }
   }
   // Settle jobs started for files we did not get to, so no promise is left dangling.
-  for (const p of jobs.values()) await p.catch(() => undefined);
+  await window.settle();
   report(i);
 
   logReadProblems(ctx.logger, [...skipped, ...readSkips]);
@@ -185,8 +200,8 @@ function removeFile(ctx: PassContext, path: string): boolean {
   return removed.length > 0 || false;
 }
 
-async function walkAll(ctx: PassContext): Promise<{ files: WalkedFile[]; skipped: SkipRecord[]; gone: string[] }> {
-  const { files, skipped } = await walk(ctx.roots, { settings: ctx.settings, logger: ctx.logger, signal: ctx.signal, rules: ctx.rules });
+async function walkAll(ctx: PassContext, onFile?: (f: WalkedFile) => void): Promise<{ files: WalkedFile[]; skipped: SkipRecord[]; gone: string[] }> {
+  const { files, skipped } = await walk(ctx.roots, { settings: ctx.settings, logger: ctx.logger, signal: ctx.signal, rules: ctx.rules, onFile });
   const present = new Set(files.map((f) => f.path));
   const gone = [...ctx.store.allFiles()].map((f) => f.path).filter((p) => !present.has(p));
   return { files, skipped, gone };

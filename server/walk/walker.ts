@@ -51,6 +51,8 @@ export interface WalkOptions {
   fs?: WalkFs;
   /** Filesystem operations in flight at once (default 32). */
   concurrency?: number;
+  /** Called for each file as it is found, before the sorted result exists (to start work early). */
+  onFile?: (f: WalkedFile) => void;
 }
 
 /** What a walk found. Both lists are sorted by display path. */
@@ -171,7 +173,9 @@ async function visitFile(state: WalkState, root: Root, rules: IgnoreRules, abs: 
   }
   if (!st.isFile()) return; // Replaced by a folder or a device since it was listed.
   if (st.size > state.opts.settings.maxFileBytes) return skip(state, root, rel, 'too-large');
-  state.files.push({ root, absPath: abs, path: toDisplayPath(state.roots, root, rel), size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs });
+  const file: WalkedFile = { root, absPath: abs, path: toDisplayPath(state.roots, root, rel), size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+  state.files.push(file);
+  state.opts.onFile?.(file);
 }
 
 async function visitLink(state: WalkState, root: Root, rules: IgnoreRules, abs: string, rel: string): Promise<void> {
