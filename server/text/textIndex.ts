@@ -7,7 +7,7 @@ import MiniSearch, { type AsPlainObject, type SearchResult as MsResult } from 'm
 import { Bm25Scorer, type Bm25Setup } from './bm25TopK';
 import { indexJsonBytes, publicJsonBytes } from './indexJson';
 import { miniSearchInternals, type FieldPostings, type MiniSearchInternals } from './miniSearchInternals';
-import { capTermFrequency, DEFAULT_TOKENIZE_OPTIONS, detach, tokenize, tokenizePath, type TokenizeOptions } from './tokenizer';
+import { cappedTerms, DEFAULT_TOKENIZE_OPTIONS, detach, tokenize, tokenizePath, type TokenizeOptions } from './tokenizer';
 
 /** The fields of one indexed chunk. */
 export interface TextDoc {
@@ -93,7 +93,7 @@ export class TextIndex {
       tokenize: (text: string, field?: string) => {
         if (text.charCodeAt(0) === PRETOKENIZED_CODE) return text.length > 1 ? text.slice(1).split(' ') : [];
         if (field === 'path') return tokenizePath(text, opts);
-        return field === 'text' ? capTermFrequency(tokenize(text, opts)) : tokenize(text, opts);
+        return field === 'text' ? cappedTerms(text, opts) : tokenize(text, opts);
       },
       // MiniSearch's background vacuum walks the term tree across timer gaps; an index
       // pass adding documents in such a gap breaks its iterator. Vacuuming is done by
@@ -133,7 +133,7 @@ export class TextIndex {
   /**
    * What `MiniSearch.add` does for a document, with one term-tree lookup per distinct
    * term instead of one per occurrence. The worker's text terms come grouped (each
-   * term's occurrences together, see `capTermFrequency`), so a run of equal terms is
+   * term's occurrences together, see `cappedTerms`), so a run of equal terms is
    * counted and stored at once; a term seen again later in the same field adds to its
    * count, as MiniSearch's would. Field lengths count distinct terms, as MiniSearch's
    * do. On the 10,000-file bench this was most of the indexing thread's time: per

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { DEFAULT_TOKENIZE_OPTIONS, capTermFrequency, identifierTerms, splitIdentifier, tokenize, tokenizePath, wholeWordPattern } from '../../../server/text/tokenizer';
+import { DEFAULT_TOKENIZE_OPTIONS, capTermFrequency, cappedTerms, identifierTerms, splitIdentifier, tokenize, tokenizePath, wholeWordPattern } from '../../../server/text/tokenizer';
 import { stem } from '../../../server/text/stemmer';
 
 const raw = { stem: false, dropStopWords: false };
@@ -99,4 +99,13 @@ test('remembered identifiers give the same terms as a first encounter, whatever 
   out.length = 0; // callers own the array they get
   assert.deepEqual(tokenize('getFileName'), tokenize('getFileName', { ...DEFAULT_TOKENIZE_OPTIONS }));
   assert.equal(tokenize('getFileName').length, 4);
+});
+
+test('cappedTerms gives exactly the capped, grouped terms of tokenize, for any text and options', () => {
+  const word = fc.constantFrom('getUserName', 'get_user', 'HTTPServer2', 'the', 'a', 'x', 'running', 'data-value', '$el', '42', 'é', '-', ' ', '\n', '(', 'user');
+  const text = fc.array(word, { maxLength: 60 }).map((w) => w.join(''));
+  const options = fc.record({ stem: fc.boolean(), dropStopWords: fc.boolean() });
+  fc.assert(fc.property(fc.oneof(text, fc.string({ maxLength: 200 })), options, (t, o) => {
+    assert.deepEqual(cappedTerms(t, o), capTermFrequency(tokenize(t, o)));
+  }), { numRuns: 300 });
 });
