@@ -15,7 +15,7 @@
  * where MiniSearch discounts them one by one as it meets them and deletes them from
  * the index as a side effect of searching.
  */
-import type { MiniSearchInternals } from './miniSearchInternals';
+import type { DocFreqs, MiniSearchInternals } from './miniSearchInternals';
 
 /** Fields in MiniSearch's scoring order, with their boosts, and the BM25+ constants. */
 export interface Bm25Setup {
@@ -66,8 +66,9 @@ export class Bm25Scorer {
         const idf = Math.log(1 + (n - matching + 0.5) / (matching + 0.5));
         const avg = ms._avgFieldLength[fieldId];
         const { k, b, d } = setup;
-        for (const [doc, tf] of freqs) {
-          if (dirty && !ms._documentIds.has(doc)) continue;
+        // forEach, not for…of: a PostingList's iterator is a generator, slower per posting.
+        freqs.forEach((tf: number, doc: number) => {
+          if (dirty && !ms._documentIds.has(doc)) return;
           const len = ms._fieldLength.get(doc)![fieldId];
           const w = field.boost * (idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * len) / avg))));
           if (this.termStamp[doc] !== termStamp) {
@@ -75,7 +76,7 @@ export class Bm25Scorer {
             this.termScore[doc] = w;
             termDocs.push(doc);
           } else this.termScore[doc] += w;
-        }
+        });
       }
       for (const doc of termDocs) {
         if (this.queryStamp[doc] !== queryStamp) {
@@ -136,7 +137,7 @@ export class Bm25Scorer {
 }
 
 /** Postings of documents not yet vacuumed away. */
-function liveCount(ms: MiniSearchInternals, freqs: Map<number, number>): number {
+function liveCount(ms: MiniSearchInternals, freqs: DocFreqs): number {
   let live = 0;
   for (const doc of freqs.keys()) if (ms._documentIds.has(doc)) live++;
   return live;

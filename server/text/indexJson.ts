@@ -10,7 +10,7 @@
  * and encoding that text, was 0.9 s of a cold index's final save, with one core idle.
  */
 import type { AsPlainObject } from 'minisearch';
-import type { MiniSearchInternals } from './miniSearchInternals';
+import type { DocFreqs, MiniSearchInternals } from './miniSearchInternals';
 
 /** Bytes per piece handed to the writer (the last piece of a run may be shorter). */
 export const PIECE_BYTES = 1 << 20;
@@ -67,9 +67,9 @@ class ByteSink {
   }
 
   /** `"doc":freq,…` for every posting; the caller reserved POSTING_ROOM bytes per posting. */
-  postings(freqs: Map<number, number>): void {
+  postings(freqs: DocFreqs): void {
     let first = true;
-    freqs.forEach((freq, doc) => {
+    freqs.forEach((freq: number, doc: number) => {
       if (!first) this.byte(COMMA);
       first = false;
       this.byte(QUOTE);

@@ -8,13 +8,22 @@
  * the shape is not what they expect, so callers fall back to that API.
  */
 
+import type { PostingList } from './postingList';
+
+/**
+ * A term's documents in one field: short id → term frequency. MiniSearch makes Maps;
+ * the text index stores compact `PostingList`s with the same interface (postingList.ts).
+ */
+export type DocFreqs = Map<number, number> | PostingList;
+
 /** term → field id → document short id → term frequency. */
-export type FieldPostings = Map<number, Map<number, number>>;
+export type FieldPostings = Map<number, DocFreqs>;
 
 export interface MiniSearchInternals {
   _index: Iterable<[string, FieldPostings]> & {
     get(term: string): FieldPostings | undefined;
     fetch(term: string, make: () => FieldPostings): FieldPostings;
+    set(term: string, data: FieldPostings): unknown;
   };
   _documentCount: number;
   _nextId: number;
@@ -32,7 +41,7 @@ export interface MiniSearchInternals {
 /** The internals of a MiniSearch instance, or null when they are not MiniSearch 7.2's. */
 export function miniSearchInternals(ms: unknown): MiniSearchInternals | null {
   const m = ms as Partial<MiniSearchInternals>;
-  const ok = m._index !== undefined && typeof m._index.get === 'function' && typeof m._index.fetch === 'function' &&
+  const ok = m._index !== undefined && typeof m._index.get === 'function' && typeof m._index.fetch === 'function' && typeof m._index.set === 'function' &&
     m._documentIds instanceof Map && m._idToShortId instanceof Map && m._fieldLength instanceof Map &&
     m._storedFields instanceof Map && typeof m.addDocumentId === 'function' && typeof m.addFieldLength === 'function';
   return ok ? (m as MiniSearchInternals) : null;
