@@ -17,6 +17,7 @@ import {
 import { IndexStatusSchema, type IndexStatus } from '../protocol/status';
 import type { WorkerState } from '../protocol/webview';
 import { CrashBudget } from './restartPolicy';
+import { WORKER_ENV } from './workerEnv';
 
 /** A request definition from `protocol/requests.ts`. */
 interface RequestShape {
@@ -56,7 +57,7 @@ export class WorkerClient implements vscode.Disposable {
     if (this.client) return;
     const module = this.context.asAbsolutePath('dist/worker.js');
     const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.ipc },
+      run: { module, transport: TransportKind.ipc, options: { env: WORKER_ENV } },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
     };
     const clientOptions: LanguageClientOptions = {

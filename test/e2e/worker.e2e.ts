@@ -3,6 +3,8 @@
 // a new worker process comes up, the index is ready again and search answers.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { WORKER_ENV } from '../../extension/workerEnv';
 import {
   launchConexus, openSearchPanel, searchFor, statusHistory, waitForIndexReady, workerPids, type ConexusWindow,
 } from './harness/conexus';
@@ -26,6 +28,9 @@ describe('worker crash', { timeout: 10 * 60_000 }, () => {
     assert.equal(pids.length, 1, `expected one worker for this window, found ${JSON.stringify(pids)}`);
     const [old] = pids;
     const seen = (await statusHistory(win.page)).length;
+    // The worker runs with glibc's malloc limited to two arenas (see WORKER_ENV).
+    const environ = readFileSync(`/proc/${old}/environ`, 'utf8').split('\0');
+    for (const [k, v] of Object.entries(WORKER_ENV)) assert.ok(environ.includes(`${k}=${v}`), `the worker's environment lacks ${k}=${v}`);
 
     process.kill(old, 'SIGKILL');
 
