@@ -17,11 +17,11 @@ import { defaultIndexDir, ensureIndexFolder, folderBytes, prepareIndexDir, quara
 import { WriterLock } from '../store/lock';
 import { CorruptSnapshotError, currentSnapshotStamp, loadSnapshotBody, loadSnapshotHead, saveSnapshot } from '../store/snapshot';
 import { TEXT_INDEX_VERSION, TextIndex } from '../text/textIndex';
-import { identifierTerms, wholeWordPattern } from '../text/tokenizer';
 import { IgnoreRules } from '../walk/ignoreRules';
-import { resolveDisplayPath, resolveRoots } from '../walk/roots';
+import { resolveRoots } from '../walk/roots';
 import type { Root } from '../walk/types';
 import type { CatalogFile, EngineApi, EngineOptions, IndexSummary, StatusListener, StoredChunk } from './api';
+import { CatalogView } from './catalogView';
 import { runIndexPass, toTextDoc } from './indexer';
 import { defaultPoolSize, IndexPool } from './indexPool';
 import { silentLogger, type Logger } from './logger';
@@ -64,6 +64,7 @@ export class Engine implements EngineApi {
   private catalogDirty = false;
   private readonly watching: Watching;
   private readonly pool: IndexPool;
+  private readonly view: CatalogView;
   private lastEmbeddedCount: { at: number; count: number } | null = null;
 
   private constructor(
@@ -77,6 +78,7 @@ export class Engine implements EngineApi {
     this.roots = roots;
     this.pool = new IndexPool(defaultPoolSize(), logger);
     this.watching = new Watching(this.roots, (r) => this.rules(r), logger, (paths, rescan) => this.onWatchBatch(paths, rescan));
+    this.view = new CatalogView({ roots, texts: this.texts, store: () => this.store, text: () => this.text, ensureBody: () => this.ensureBody() });
   }
 
   /** Opens the index for `roots`, creating or repairing it as needed. */
@@ -405,45 +407,23 @@ export class Engine implements EngineApi {
   }
 
   listFiles(): CatalogFile[] {
-    return [...this.store.allFiles()]
-      .map(({ chunkIds: _ids, ...f }) => f)
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return this.view.listFiles();
   }
 
   chunksForFile(path: string): StoredChunk[] {
-    this.ensureBody();
-    return this.store.chunksOf(path).map((c) => toStored(c, this.texts));
+    return this.view.chunksForFile(path);
   }
 
-  *allChunks(): Iterable<StoredChunk> {
-    this.ensureBody();
-    for (const c of this.store.allChunks()) yield toStored(c, this.texts);
+  allChunks(): Iterable<StoredChunk> {
+    return this.view.allChunks();
   }
 
   chunksMentioning(identifier: string): StoredChunk[] {
-    this.ensureBody();
-    const word = wholeWordPattern(identifier);
-    const terms = identifierTerms(identifier);
-    const candidates = terms
-      ? [...this.text.idsWithTerms(terms)].sort((a, b) => a - b).map((id) => this.store.chunk(id)).filter((c): c is ChunkRecord => c !== undefined)
-      : this.store.allChunks();
-    const out: StoredChunk[] = [];
-    for (const c of candidates) {
-      const stored = toStored(c, this.texts);
-      if (word.test(stored.text)) out.push(stored);
-    }
-    return out;
+    return this.view.chunksMentioning(identifier);
   }
 
-  async readFile(path: string): Promise<string | null> {
-    if (!this.store.file(path)) return null;
-    const loc = resolveDisplayPath(this.roots, path);
-    if (!loc) return null;
-    try {
-      return await fs.promises.readFile(loc.absPath, 'utf8');
-    } catch {
-      return null;
-    }
+  readFile(path: string): Promise<string | null> {
+    return this.view.readFile(path);
   }
 
   async close(): Promise<void> {
@@ -469,20 +449,6 @@ export class Engine implements EngineApi {
         `another process (pid ${WriterLock.owner(this.indexDir) ?? 'unknown'}) owns the index at ${this.indexDir}; it keeps the index current, so ${what} there (or close it first)`);
     }
   }
-}
-
-/**
- * A chunk for callers outside the engine. Its text is read from the file on first use
- * (most callers look at a few fields only): the indexed text, or, when the file has
- * changed since, the lines it has now at that place.
- */
-function toStored(c: ChunkRecord, texts: ChunkTexts): StoredChunk {
-  let text: string | undefined;
-  return {
-    id: String(c.id), path: c.path, language: c.language, startLine: c.startLine, endLine: c.endLine,
-    symbol: c.symbol, kind: c.kind, container: c.container, hash: c.hash, calls: c.calls ?? [],
-    get text() { return (text ??= texts.display(c).text); },
-  };
 }
 
 /** The text an index saved by an older version kept with each chunk, if any. */
