@@ -63,6 +63,13 @@ export async function processFile(job: FileJob, io?: ReadIo): Promise<FileJobRes
     symbolTerms: tokenize([c.symbol, c.container].filter(Boolean).join(' ')).join(' '),
   }));
   const pathTerms = tokenizePath(job.path).join(' ');
-  const lines = r.text.length === 0 ? 0 : r.text.split('\n').length;
+  const lines = r.text.length === 0 ? 0 : countLines(r.text);
   return { kind: 'chunked', language, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, lines, chunks: out, pathTerms, parseMs: performance.now() - t1, readMs };
+}
+
+/** Lines in a non-empty text (newlines + 1), without splitting it into a string per line. */
+export function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { processFile } from '../../../server/engine/fileJob';
+import { countLines, processFile } from '../../../server/engine/fileJob';
+import fc from 'fast-check';
 import { ChunkTexts, chunkHash } from '../../../server/store/chunkTexts';
 
 const dir = mkdtempSync(join(tmpdir(), 'conexus-filejob-'));
@@ -54,3 +55,9 @@ for (const [name, bytes] of [
     assert.equal('text' in r.chunks[0], false, 'texts stay in the worker');
   });
 }
+
+test('countLines counts as splitting on newlines does', () => {
+  fc.assert(fc.property(fc.string({ minLength: 1, unit: fc.constantFrom('a', '\n', '\r', 'é', ' ') }), (text) => {
+    assert.equal(countLines(text), text.split('\n').length);
+  }), { numRuns: 300 });
+});
