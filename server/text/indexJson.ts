@@ -72,12 +72,17 @@ class ByteSink {
     freqs.forEach((freq: number, doc: number) => {
       if (!first) this.byte(COMMA);
       first = false;
-      this.byte(QUOTE);
-      this.number(doc);
-      this.byte(QUOTE);
-      this.byte(COLON);
+      this.key(doc);
       this.number(freq);
     });
+  }
+
+  /** An integer object key and its colon: `"n":`. */
+  key(n: number): void {
+    this.byte(QUOTE);
+    this.number(n);
+    this.byte(QUOTE);
+    this.byte(COLON);
   }
 
   /** A number as JSON writes it; whole non-negative ones digit by digit (doc ids, counts). */
@@ -129,10 +134,7 @@ export function* indexJsonBytes(ms: MiniSearchInternals, pieceBytes = PIECE_BYTE
       if (f) yield f;
       if (!firstField) sink.byte(COMMA);
       firstField = false;
-      sink.byte(QUOTE);
-      sink.number(fieldId);
-      sink.byte(QUOTE);
-      sink.byte(COLON);
+      sink.key(fieldId);
       sink.byte(OPEN_BRACE);
       sink.postings(freqs);
       sink.byte(CLOSE_BRACE);
@@ -176,10 +178,7 @@ function* mapBytes(sink: ByteSink, map: Map<number, unknown>): Generator<Uint8Ar
     if (full) yield full;
     if (!first) sink.byte(COMMA);
     first = false;
-    sink.byte(QUOTE);
-    sink.number(k);
-    sink.byte(QUOTE);
-    sink.byte(COLON);
+    sink.key(k);
     if (json === null) sink.number(v as number);
     else sink.text(json);
   }
