@@ -103,10 +103,12 @@ export interface CallSite {
 /** Names that are plausibly identifiers (drops odd captures such as `$(…)` words in shell). */
 const NAME = /^[A-Za-z_$][\w$]{0,99}[!?]?$/;
 
-/** Every call site under `root`, in document order. */
-export function collectCalls(query: Parser.Query, root: Parser.SyntaxNode): CallSite[] {
+/** Every call site under `root` (on rows firstRow..lastRow when given), in document order. */
+export function collectCalls(query: Parser.Query, root: Parser.SyntaxNode, firstRow?: number, lastRow?: number): CallSite[] {
   const out: CallSite[] = [];
-  for (const cap of query.captures(root)) {
+  const range = firstRow === undefined || lastRow === undefined ? undefined
+    : { startPosition: { row: firstRow, column: 0 }, endPosition: { row: lastRow + 1, column: 0 } };
+  for (const cap of query.captures(root, range)) {
     const name = cap.node.text;
     if (NAME.test(name)) out.push({ row: cap.node.startPosition.row, name });
   }

@@ -73,7 +73,7 @@ export function chunkMarkdown(ix: LineIndex, maxLines: number, maxChars: number)
     for (const [s, e] of lineWindows(ix, first, last, maxLines, maxChars)) {
       chunks.push({
         startLine: s + 1, endLine: e + 1, text: rowsText(ix, s, e),
-        symbol: h ? h.title || null : null, kind: h ? 'section' : null, container: h ? container : null, calls: [],
+        symbol: h ? h.title || null : null, kind: h ? 'section' : null, container: h ? container : null,
       });
     }
   };

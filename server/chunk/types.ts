@@ -18,11 +18,6 @@ export interface Chunk {
   kind: SymbolKind | null;
   /** Enclosing class/module name, where there is one (e.g. `Parser`). */
   container: string | null;
-  /**
-   * Names this chunk calls or references (callee identifiers, deduplicated), from the
-   * syntax tree; empty for chunks cut by lines. Used for "what calls X" answers.
-   */
-  calls: string[];
 }
 
 /** What the chunker is told about a file. */

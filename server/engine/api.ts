@@ -61,8 +61,6 @@ export interface StoredChunk {
   container: string | null;
   text: string;
   hash: string;
-  /** Names the chunk calls or references, from its syntax tree (empty for line-cut chunks). */
-  calls: string[];
 }
 
 /** Listener for status changes (progress, state). */

@@ -81,7 +81,7 @@ function toStored(c: ChunkRecord, texts: ChunkTexts): StoredChunk {
   let text: string | undefined;
   return {
     id: String(c.id), path: c.path, language: c.language, startLine: c.startLine, endLine: c.endLine,
-    symbol: c.symbol, kind: c.kind, container: c.container, hash: c.hash, calls: c.calls ?? [],
+    symbol: c.symbol, kind: c.kind, container: c.container, hash: c.hash,
     get text() { return (text ??= texts.display(c).text); },
   };
 }

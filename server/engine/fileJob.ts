@@ -59,7 +59,7 @@ export async function processFile(job: FileJob, io?: ReadIo): Promise<FileJobRes
   const starts = lineByteStarts(r.bytes);
   const out: JobChunk[] = chunks.map((c) => ({
     startLine: c.startLine, endLine: c.endLine, ...lineBytes(starts, r.bytes.length, c.startLine, c.endLine), symbol: c.symbol, kind: c.kind,
-    container: c.container, calls: c.calls, hash: chunkHash(c.text), terms: cappedTerms(c.text).join(' '),
+    container: c.container, hash: chunkHash(c.text), terms: cappedTerms(c.text).join(' '),
     symbolTerms: tokenize([c.symbol, c.container].filter(Boolean).join(' ')).join(' '),
   }));
   const pathTerms = tokenizePath(job.path).join(' ');

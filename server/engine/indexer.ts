@@ -164,7 +164,7 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
     const tw = performance.now();
     const records: Array<Omit<ChunkRecord, 'id'>> = r.chunks.map((c) => ({
       path: f.path, language: r.language, startLine: c.startLine, endLine: c.endLine, startByte: c.startByte, endByte: c.endByte, symbol: c.symbol, kind: c.kind,
-      container: c.container, hash: c.hash, calls: c.calls,
+      container: c.container, hash: c.hash,
     }));
     const { removed, added } = ctx.store.replaceFile(
       { path: f.path, absPath: f.absPath, language: r.language, size: r.size, mtimeMs: r.mtimeMs, ctimeMs: f.ctimeMs, hash: r.hash, lines: r.lines }, records);

@@ -17,7 +17,6 @@ export interface FileRecord extends CatalogFile {
  */
 export interface ChunkRecord extends Omit<StoredChunk, 'id' | 'text'> {
   id: number;
-  calls: string[];
   /** Where the text lies in the file's bytes, [startByte, endByte); absent in indexes saved before it was kept. */
   startByte?: number;
   endByte?: number;
@@ -156,7 +155,7 @@ export class ChunkStore {
 function chunkRecord(c: Omit<ChunkRecord, 'id'>, id: number): ChunkRecord {
   return {
     id, path: c.path, language: c.language, startLine: c.startLine, endLine: c.endLine, startByte: c.startByte, endByte: c.endByte, symbol: c.symbol ?? null,
-    kind: c.kind ?? null, container: c.container ?? null, hash: c.hash, calls: c.calls ?? [],
+    kind: c.kind ?? null, container: c.container ?? null, hash: c.hash,
   };
 }
 

@@ -9,8 +9,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { ConexusError, ErrorCode } from '../../../protocol/errors';
+import { callsInLines } from '../../chunk/chunker';
 import { extractDefinitions } from '../../chunk/symbols';
-import type { StoredChunk } from '../../engine/api';
 import { isTestPath } from '../../search/locate';
 import { type Definition, fileIndexFor } from '../../search/locateIndex';
 import { parseLocateQuery } from '../../search/locateQuery';
@@ -44,14 +44,6 @@ export const AnalyzeOutput = {
 };
 
 const MAX_REFS = 20;
-const CALL_RE = /\b([A-Za-z_$][\w$]*)\s*\(/g;
-
-/** Names a chunk calls: the chunker's list when the store passes it on, else call-shaped identifiers in the text. */
-function callsOf(c: StoredChunk): string[] {
-  const given = (c as StoredChunk & { calls?: string[] }).calls;
-  if (Array.isArray(given)) return given;
-  return [...new Set([...c.text.matchAll(CALL_RE)].map((m) => m[1]))];
-}
 
 /** Picks the definition the target names: exact names first, rare names before common ones. */
 function resolveDefinitions(ctx: ToolContext, target: string, file: string | null): { name: string; defs: Definition[] } | null {
@@ -141,21 +133,21 @@ export function registerAnalyzeImplementation(server: McpServer, ctx: ToolContex
     const body = text === null ? null : { path: primary.path, start_line: primary.startLine, end_line: primary.endLine, text: cut.text, truncated: cut.truncated };
 
     const index = fileIndexFor(engine);
-    const own = engine.chunksForFile(primary.path).filter((c) => c.startLine <= primary.endLine && c.endLine >= primary.startLine);
-    const called = [...new Set(own.flatMap(callsOf))].filter((n) => n !== name);
+    // Calls are found in the definition's lines now, from the file as it is (the index keeps none: see callsInLines).
+    const language = engine.chunksForFile(primary.path)[0]?.language ?? '';
+    const called = text === null ? [] : (await callsInLines({ path: primary.path, text, language }, primary.startLine, primary.endLine)).filter((n) => n !== name);
     const calls = called.slice(0, 30).map((n) => ({
       name: n,
       defined_at: (index.definitions.get(n) ?? []).slice(0, 3).map((d) => ({ path: d.path, start_line: d.startLine, end_line: d.endLine })),
     }));
 
-    const mentioning = new Set(engine.chunksMentioning(name).map((c) => c.id));
+    // A call names its callee, so the chunks that mention the name as a whole word hold every caller.
     const callers: z.infer<typeof Ref>[] = [];
     const tests: z.infer<typeof Ref>[] = [];
     let nCallers = 0;
     let nTests = 0;
-    for (const c of engine.allChunks()) {
+    for (const c of engine.chunksMentioning(name)) {
       if (c.path === primary.path && c.startLine <= primary.endLine && c.endLine >= primary.startLine) continue;
-      if (!callsOf(c).includes(name) && !mentioning.has(c.id)) continue;
       const ref = { path: c.path, start_line: c.startLine, end_line: c.endLine, symbol: c.symbol };
       if (isTestPath(c.path)) { nTests++; if (tests.length < MAX_REFS) tests.push(ref); }
       else { nCallers++; if (callers.length < MAX_REFS) callers.push(ref); }

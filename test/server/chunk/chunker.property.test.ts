@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { chunkFile, type ChunkOptions } from '../../../server/chunk/chunker';
+import { callsInLines, chunkFile, type ChunkOptions } from '../../../server/chunk/chunker';
 import { preloadGrammars } from '../../../server/chunk/grammars';
 
 const FRAGMENTS: Record<string, string[]> = {
@@ -61,7 +61,10 @@ test('chunks cover every line exactly once and carry exactly their lines', async
       fc.asyncProperty(file(language), options, async (text, opts) => {
         const chunks = await chunkFile({ path: `f.${language}`, text, language }, opts);
         assertExactCover(text, chunks);
-        for (const c of chunks) assert.ok(c.calls.length <= 200 && new Set(c.calls).size === c.calls.length);
+        for (const c of chunks) {
+          const calls = await callsInLines({ path: `f.${language}`, text, language }, c.startLine, c.endLine, opts);
+          assert.ok(calls.length <= 200 && new Set(calls).size === calls.length);
+        }
       }),
       { numRuns: 150 },
     );

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chunkFile, chunkFileSync, DEFAULT_CHUNK_OPTIONS } from '../../../server/chunk/chunker';
+import { callsInLines, chunkFile, chunkFileSync, DEFAULT_CHUNK_OPTIONS } from '../../../server/chunk/chunker';
 import type { Chunk } from '../../../server/chunk/types';
 
 /** Asserts the chunks are the file's lines, in order, each exactly once. */
@@ -35,7 +35,7 @@ test('a JSDoc comment and decorators stay with their definition', async () => {
   const c = chunks.find((k) => k.symbol === 'loadProfile');
   assert.ok(c, 'loadProfile has a chunk');
   assert.ok(c.text.includes('Loads the user profile'), 'the doc comment is in the chunk');
-  assert.deepEqual(c.calls, ['memoize', 'fetchProfile']);
+  assert.deepEqual(await callsInLines(ts(text), c.startLine, c.endLine), ['memoize', 'fetchProfile']);
   assertExactCover(text, chunks);
 });
 
@@ -65,7 +65,7 @@ test('a class over the limit is cut into its methods, each named with the class 
     assert.equal(c.kind, 'method');
     assert.equal(c.container, 'Big');
     assert.ok(c.text.startsWith(`  /** Method ${m}. */`), 'its doc comment leads the chunk');
-    assert.ok(c.calls.includes(`helper${m}`));
+    assert.deepEqual(await callsInLines(ts(text), c.startLine, c.endLine), [`helper${m}`], 'the calls in its lines, no others');
   }
   assert.equal(chunks[0].symbol, 'Big', 'the class header is named after the class');
   assertExactCover(text, chunks);
@@ -119,7 +119,8 @@ test('top-level code between definitions is chunked too', async () => {
   const chunks = await chunkFile({ path: 'a.js', text, language: 'javascript' });
   const glue = chunks.find((c) => c.symbol === null);
   assert.ok(glue && glue.text.includes('step0') && glue.text.includes('step9'));
-  assert.ok(glue.calls.includes('step5') && glue.calls.includes('log'));
+  const calls = await callsInLines({ path: 'a.js', text, language: 'javascript' }, glue.startLine, glue.endLine);
+  assert.ok(calls.includes('step5') && calls.includes('log'));
   assertExactCover(text, chunks);
 });
 
@@ -148,7 +149,8 @@ test('windows CRLF files keep their carriage returns in chunk text', async () =>
 test('plain text is cut into line windows; empty text has no chunks', async () => {
   const text = Array.from({ length: 150 }, (_, i) => `line ${i}`).join('\n');
   const chunks = await chunkFile({ path: 'notes.txt', text, language: 'text' });
-  assert.ok(chunks.length === 3 && chunks.every((c) => c.symbol === null && c.calls.length === 0));
+  assert.ok(chunks.length === 3 && chunks.every((c) => c.symbol === null));
+  assert.deepEqual(await callsInLines({ path: 'notes.txt', text: 'run(x)\n', language: 'text' }, 1, 1), [], 'text cut by lines has no calls');
   assertExactCover(text, chunks);
   assert.deepEqual(await chunkFile({ path: 'e.txt', text: '', language: 'text' }), []);
 });
@@ -170,7 +172,8 @@ test('test suites are cut into their cases, named by title with the suite as con
   const text = `describe('runner', () => {\n${cases.join('\n')}\n});\n`;
   const chunks = await chunkFile({ path: 'a.test.js', text, language: 'javascript' });
   const c5 = chunks.find((c) => c.symbol === 'case 5');
-  assert.ok(c5 && c5.kind === 'block' && c5.container === 'runner' && c5.calls.includes('run5'));
+  assert.ok(c5 && c5.kind === 'block' && c5.container === 'runner');
+  assert.ok((await callsInLines({ path: 'a.test.js', text, language: 'javascript' }, c5.startLine, c5.endLine)).includes('run5'));
   assertExactCover(text, chunks);
 });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chunkFile } from '../../../server/chunk/chunker';
+import { callsInLines, chunkFile } from '../../../server/chunk/chunker';
 
 const outline = (text: string, language = 'typescript', opts = {}) =>
   chunkFile({ path: 'f', text, language }, { strategy: 'outline', ...opts });
@@ -25,10 +25,12 @@ test('outline chunks name common definitions and keep their leading comments', a
   const add = chunks.find((c) => c.symbol === 'add')!;
   assert.equal(add.kind, 'function');
   assert.equal(add.startLine, 3, 'the doc comment opens the chunk');
-  assert.ok(add.calls.includes('sum'));
+  const callsOf = (c: { startLine: number; endLine: number }) => callsInLines({ path: 'f', text, language: 'typescript' }, c.startLine, c.endLine, { strategy: 'outline' });
+  assert.ok((await callsOf(add)).includes('sum'));
   const box = chunks.find((c) => c.symbol === 'Box')!;
   assert.equal(box.kind, 'class');
-  assert.ok(box.calls.includes('Lid') && box.calls.includes('open'));
+  const boxCalls = await callsOf(box);
+  assert.ok(boxCalls.includes('Lid') && boxCalls.includes('open'));
   assert.equal(chunks.find((c) => c.symbol === 'handler')?.kind, 'function');
   assert.equal(chunks.map((c) => c.text).join('\n'), text);
 });
@@ -61,7 +63,7 @@ test('files over maxParseChars are cut by outline without parsing', async () => 
   const text = Array.from({ length: 200 }, (_, i) => `function f${i}() {\n  return g(${i});\n}`).join('\n');
   const chunks = await chunkFile({ path: 'big.js', text, language: 'javascript' }, { maxParseChars: 1000, minLines: 1 });
   assert.equal(chunks.length, 200);
-  assert.deepEqual(chunks[7].calls, ['g']);
+  assert.deepEqual(await callsInLines({ path: 'big.js', text, language: 'javascript' }, chunks[7].startLine, chunks[7].endLine, { maxParseChars: 1000 }), ['g']);
   assert.equal(chunks[7].symbol, 'f7');
 });
 

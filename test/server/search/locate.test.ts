@@ -8,7 +8,7 @@ import { identifierParts, parseLocateQuery, tokenize } from '../../../server/sea
 
 let nextId = 0;
 function chunk(path: string, startLine: number, text: string, symbol: string | null = null, container: string | null = null): StoredChunk {
-  return { id: String(nextId++), path, language: path.endsWith('.py') ? 'python' : 'typescript', startLine, endLine: startLine + text.split('\n').length - 1, symbol, kind: symbol ? (container ? 'method' : 'function') : null, container, text, hash: `h${nextId}`, calls: [] };
+  return { id: String(nextId++), path, language: path.endsWith('.py') ? 'python' : 'typescript', startLine, endLine: startLine + text.split('\n').length - 1, symbol, kind: symbol ? (container ? 'method' : 'function') : null, container, text, hash: `h${nextId}` };
 }
 
 function source(chunks: StoredChunk[]): LocateSource {

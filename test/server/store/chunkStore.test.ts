@@ -16,7 +16,7 @@ function file(path: string, hash = 'f-' + path): CatalogFile {
 }
 
 function chunk(path: string, hash: string, extra: Partial<ChunkRecord> = {}): Omit<ChunkRecord, 'id'> {
-  return { path, language: 'typescript', startLine: 1, endLine: 3, startByte: 0, endByte: 15, symbol: 'f', kind: 'function', container: null, hash, calls: ['g'], ...extra };
+  return { path, language: 'typescript', startLine: 1, endLine: 3, startByte: 0, endByte: 15, symbol: 'f', kind: 'function', container: null, hash, ...extra };
 }
 
 test('replaceFile gives fresh ids, keeps every field and reports the ids it replaced', () => {
@@ -96,4 +96,12 @@ test('a hash shared by three chunks loses them one at a time, in any order', () 
   store.removeFile('c.ts');
   assert.deepEqual(store.idsWithHash('shared'), []);
   assert.equal(store.hasHash('shared'), false);
+});
+
+test('chunks saved by an older build, with fields this one no longer keeps, load with the fields it keeps', () => {
+  const store = ChunkStore.from([{ ...file('a.ts'), chunkIds: [7] }], [], 8);
+  // Indexes saved before call names were found on demand stored a `calls` list per chunk.
+  const saved = { id: 7, ...chunk('a.ts', 'h7'), calls: ['g'] } as ChunkRecord;
+  store.attachChunks([saved]);
+  assert.deepEqual(store.chunk(7), { id: 7, ...chunk('a.ts', 'h7') });
 });
