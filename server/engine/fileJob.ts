@@ -8,7 +8,8 @@ import { chunkFile } from '../chunk/chunker';
 import type { Chunk } from '../chunk/types';
 import { detectLanguage } from '../chunk/languages';
 import { chunkHash } from '../store/chunkTexts';
-import { cappedTerms, tokenize, tokenizePath } from '../text/tokenizer';
+import type { TermCodes, TermEncoder } from '../text/termCodes';
+import { cappedTerms, countTerms, TERM_FREQUENCY_CAP, termCounts, tokenize, tokenizePath } from '../text/tokenizer';
 import { lineByteStarts, lineBytes, readFileForIndex, type ReadIo } from '../walk/content';
 
 /** One file to process. */
@@ -31,7 +32,7 @@ export interface JobChunk extends Omit<Chunk, 'text'> {
   startByte: number;
   endByte: number;
   hash: string;
-  /** The chunk text's search terms joined by spaces (tokenized off the main thread). */
+  /** The chunk text's search terms joined by spaces (tokenized off the main thread); empty when the result has `codes`. */
   terms: string;
   /** The symbol and container's terms, likewise. */
   symbolTerms: string;
@@ -41,13 +42,21 @@ export interface JobChunk extends Omit<Chunk, 'text'> {
 export type FileJobResult =
   | { kind: 'skipped'; reason: SkipReason }
   | { kind: 'unchanged'; size: number; mtimeMs: number }
-  | { kind: 'chunked'; language: string; size: number; mtimeMs: number; hash: string; lines: number; chunks: JobChunk[]; pathTerms: string; parseMs: number; readMs: number };
+  | {
+    kind: 'chunked'; language: string; size: number; mtimeMs: number; hash: string; lines: number; chunks: JobChunk[];
+    /** The path's terms joined by spaces; empty when the result has `codes`. */
+    pathTerms: string;
+    /** With a `TermEncoder`: every term of the file as numbers (see termCodes.ts), instead of the joined strings. */
+    codes?: TermCodes;
+    parseMs: number; readMs: number;
+  };
 
 /**
  * Reads and chunks one file. Never throws for a problem with the file itself. `io`
- * is how the file is read (workers read synchronously, see `syncReadIo`).
+ * is how the file is read (workers read synchronously, see `syncReadIo`); with an
+ * `encoder` (a worker's) the terms come as codes.
  */
-export async function processFile(job: FileJob, io?: ReadIo): Promise<FileJobResult> {
+export async function processFile(job: FileJob, io?: ReadIo, encoder?: TermEncoder): Promise<FileJobResult> {
   const t0 = performance.now();
   const r = await readFileForIndex(job.absPath, job.maxBytes, io);
   const readMs = performance.now() - t0;
@@ -57,14 +66,23 @@ export async function processFile(job: FileJob, io?: ReadIo): Promise<FileJobRes
   const t1 = performance.now();
   const chunks = await chunkFile({ path: job.path, text: r.text, language });
   const starts = lineByteStarts(r.bytes);
-  const out: JobChunk[] = chunks.map((c) => ({
-    startLine: c.startLine, endLine: c.endLine, ...lineBytes(starts, r.bytes.length, c.startLine, c.endLine), symbol: c.symbol, kind: c.kind,
-    container: c.container, hash: chunkHash(c.text), terms: cappedTerms(c.text).join(' '),
-    symbolTerms: tokenize([c.symbol, c.container].filter(Boolean).join(' ')).join(' '),
-  }));
-  const pathTerms = tokenizePath(job.path).join(' ');
+  encoder?.begin();
+  encoder?.field(countTerms(tokenizePath(job.path)));
+  const out: JobChunk[] = chunks.map((c) => {
+    const symbol = tokenize([c.symbol, c.container].filter(Boolean).join(' '));
+    if (encoder) {
+      encoder.field(termCounts(c.text), TERM_FREQUENCY_CAP);
+      encoder.field(countTerms(symbol));
+    }
+    return {
+      startLine: c.startLine, endLine: c.endLine, ...lineBytes(starts, r.bytes.length, c.startLine, c.endLine), symbol: c.symbol, kind: c.kind,
+      container: c.container, hash: chunkHash(c.text), terms: encoder ? '' : cappedTerms(c.text).join(' '), symbolTerms: encoder ? '' : symbol.join(' '),
+    };
+  });
+  const pathTerms = encoder ? '' : tokenizePath(job.path).join(' ');
   const lines = r.text.length === 0 ? 0 : countLines(r.text);
-  return { kind: 'chunked', language, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, lines, chunks: out, pathTerms, parseMs: performance.now() - t1, readMs };
+  const codes = encoder?.take();
+  return { kind: 'chunked', language, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, lines, chunks: out, pathTerms, ...(codes ? { codes } : {}), parseMs: performance.now() - t1, readMs };
 }
 
 /** Lines in a non-empty text (newlines + 1), without splitting it into a string per line. */

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { configureGrammars } from '../chunk/grammars';
+import { TermEncoder } from '../text/termCodes';
 import { syncReadIo } from '../walk/content';
 import { processFile, type FileJob } from './fileJob';
 import type { Logger } from './logger';
@@ -19,9 +20,11 @@ configureGrammars({ grammarDir: data.grammarDir, runtimeDir: data.runtimeDir, lo
 // Jobs run one after another: parsing is synchronous anyway, and sequential jobs keep
 // each file's read and parse times honest and the worker's memory to one file at a time.
 let chain: Promise<unknown> = Promise.resolve();
+// Terms go to the owner as numbers (termCodes.ts); their buffer moves rather than being copied.
+const encoder = new TermEncoder();
 parentPort?.on('message', (msg: { id: number; job: FileJob }) => {
-  chain = chain.then(() => processFile(msg.job, syncReadIo)).then(
-    (result) => parentPort!.postMessage({ id: msg.id, result }),
+  chain = chain.then(() => processFile(msg.job, syncReadIo, encoder)).then(
+    (result) => parentPort!.postMessage({ id: msg.id, result }, result.kind === 'chunked' && result.codes ? [result.codes.data.buffer as ArrayBuffer] : []),
     (err: Error) => parentPort!.postMessage({ id: msg.id, error: err.stack ?? String(err) }),
   );
 });

@@ -9,6 +9,7 @@ import type { IndexProgress } from '../../protocol/status';
 import type { Settings } from '../../protocol/settings';
 import type { ChunkStore, ChunkRecord } from '../store/chunkStore';
 import type { TextIndex, TextDoc } from '../text/textIndex';
+import { runsEnd } from '../text/termCodes';
 import type { IgnoreRules } from '../walk/ignoreRules';
 import { locateInRoots, toDisplayPath } from '../walk/roots';
 import type { Root, SkipRecord, WalkedFile } from '../walk/types';
@@ -169,7 +170,13 @@ export async function runIndexPass(ctx: PassContext, paths?: string[]): Promise<
     const { removed, added } = ctx.store.replaceFile(
       { path: f.path, absPath: f.absPath, language: r.language, size: r.size, mtimeMs: r.mtimeMs, ctimeMs: f.ctimeMs, hash: r.hash, lines: r.lines }, records);
     for (const id of removed) ctx.text.remove(id);
-    ctx.text.addAll(added.map((c, k) => ({ ...toTextDoc(c, ''), terms: r.chunks[k].terms, symbolTerms: r.chunks[k].symbolTerms, pathTerms: r.pathTerms })));
+    if (r.codes?.table) {
+      const { table, data } = r.codes;
+      let at = runsEnd(data, 0);
+      for (const c of added) at = ctx.text.addCoded(c.id, table, data, at, 0);
+    } else {
+      ctx.text.addAll(added.map((c, k) => ({ ...toTextDoc(c, ''), terms: r.chunks[k].terms, symbolTerms: r.chunks[k].symbolTerms, pathTerms: r.pathTerms })));
+    }
     timings.write += performance.now() - tw;
     changedFiles++;
     if (i - lastReport >= 100) {

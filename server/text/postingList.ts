@@ -79,6 +79,29 @@ export class PostingList {
     return this;
   }
 
+  /**
+   * Adds `n` to `doc`'s frequency (a new posting when it has none); returns whether the
+   * posting is new. Indexing adds a document with the highest id so far, so this is one
+   * comparison with the last pair in the common case, where `get` then `set` searched
+   * the whole list for a document that could only go at its end.
+   */
+  add(doc: number, n: number): boolean {
+    const a = this.pairs;
+    const last = a.length - 2;
+    if (last < 0 || a[last] < doc) {
+      a.push(doc, n);
+      this.live++;
+      return true;
+    }
+    if (a[last] === doc && a[last + 1] !== REMOVED) {
+      a[last + 1] += n;
+      return false;
+    }
+    const before = this.get(doc);
+    this.set(doc, (before ?? 0) + n);
+    return before === undefined;
+  }
+
   delete(doc: number): boolean {
     const i = this.find(doc);
     if (i < 0 || this.pairs[i + 1] === REMOVED) return false;

@@ -8,6 +8,7 @@ import { Bm25Scorer, type Bm25Setup } from './bm25TopK';
 import { indexJsonBytes, publicJsonBytes } from './indexJson';
 import { PostingList } from './postingList';
 import { miniSearchInternals, type FieldPostings, type MiniSearchInternals } from './miniSearchInternals';
+import { runsEnd, runsText, type TermTable } from './termCodes';
 import { cappedTerms, DEFAULT_TOKENIZE_OPTIONS, detach, tokenize, tokenizePath, type TokenizeOptions } from './tokenizer';
 
 /** The fields of one indexed chunk. */
@@ -69,6 +70,8 @@ export class TextIndex {
    */
   private readonly termData = new Map<string, FieldPostings>();
   private termDataOf: unknown = null;
+  /** Counts the times `termData` was emptied; worker term tables (termCodes.ts) cache the same objects and check it. */
+  private termGeneration = 0;
 
   constructor(
     private readonly tokenizeOptions: TokenizeOptions = DEFAULT_TOKENIZE_OPTIONS,
@@ -106,7 +109,7 @@ export class TextIndex {
   /** Replaces the contents with a persisted index (from `toJSON`). */
   load(serialized: AsPlainObject): void {
     this.ms = loadCompact(serialized, this.options());
-    this.termData.clear();
+    this.forgetTermData();
   }
 
   /** Number of documents. */
@@ -120,11 +123,7 @@ export class TextIndex {
    * `MiniSearch.add`.
    */
   addAll(docs: TextDoc[]): void {
-    const ms = miniSearchInternals(this.ms);
-    if (ms && this.termDataOf !== ms._index) {
-      this.termData.clear();
-      this.termDataOf = ms._index;
-    }
+    const ms = this.internals();
     for (const doc of docs) {
       if (ms && doc.terms !== undefined && doc.symbolTerms !== undefined && doc.pathTerms !== undefined) this.addPretokenized(ms, doc);
       else this.ms.add(doc);
@@ -161,19 +160,89 @@ export class TextIndex {
           sawEmpty = true;
           continue;
         }
-        let data = this.termData.get(term);
-        if (data === undefined) {
-          data = ms._index.fetch(term, newFieldMap);
-          this.termData.set(detach(term), data);
-        }
+        const data = this.postingsOf(ms, term);
         let postings = data.get(fieldId);
         if (!postings) data.set(fieldId, (postings = new PostingList()));
-        const before = postings.get(short);
-        if (before === undefined) distinct++;
-        postings.set(short, (before ?? 0) + n);
+        // A Map is there when MiniSearch made the term's postings itself (a document added through `MiniSearch.add`).
+        if (postings instanceof PostingList ? postings.add(short, n) : addToMap(postings, short, n)) distinct++;
       }
       ms.addFieldLength(short, fieldId, ms._documentCount - 1, distinct);
     }
+  }
+
+  /**
+   * Adds one chunk whose terms came from a worker as codes (see termCodes.ts): its text
+   * and symbol runs at `at`, its file's path runs at `pathAt`. Returns where the next
+   * chunk's runs start. The index ends up as `addAll` would leave it given the same
+   * terms as strings (tested), without splitting or hashing a string per term.
+   */
+  addCoded(id: number, table: TermTable, data: Int32Array, at: number, pathAt: number): number {
+    const symbolAt = runsEnd(data, at);
+    const next = runsEnd(data, symbolAt);
+    const ms = this.internals();
+    if (!ms) {
+      this.ms.add({ id, text: '', symbol: '', path: '', terms: runsText(table, data, at), symbolTerms: runsText(table, data, symbolAt), pathTerms: runsText(table, data, pathAt) });
+      return next;
+    }
+    if (table.generation !== this.termGeneration) {
+      table.slots = [];
+      table.generation = this.termGeneration;
+    }
+    if (ms._idToShortId.has(id)) throw new Error(`MiniSearch: duplicate ID ${id}`);
+    const short = ms.addDocumentId(id);
+    this.addRuns(ms, table, data, at, short, ms._fieldIds.text);
+    this.addRuns(ms, table, data, symbolAt, short, ms._fieldIds.symbol);
+    this.addRuns(ms, table, data, pathAt, short, ms._fieldIds.path);
+    return next;
+  }
+
+  /** One field's runs of a coded document (see `addCoded`); the counterpart of a field in `addPretokenized`. */
+  private addRuns(ms: MiniSearchInternals, table: TermTable, data: Int32Array, at: number, short: number, fieldId: number): void {
+    const end = runsEnd(data, at);
+    let distinct = 0;
+    for (let p = at + 1; p < end; p += 2) {
+      const code = data[p];
+      let termPostings = table.slots[code];
+      if (termPostings === undefined) {
+        const term = table.terms[code];
+        if (term === undefined) throw new Error(`term code ${code} was never sent by its worker; the index pass will re-read this file`);
+        // MiniSearch counts an empty token in the field length but indexes nothing for it.
+        if (term === '') {
+          distinct++;
+          continue;
+        }
+        termPostings = table.slots[code] = this.postingsOf(ms, term);
+      }
+      let postings = termPostings.get(fieldId);
+      if (!postings) termPostings.set(fieldId, (postings = new PostingList()));
+      if (postings instanceof PostingList ? postings.add(short, data[p + 1]) : addToMap(postings, short, data[p + 1])) distinct++;
+    }
+    ms.addFieldLength(short, fieldId, ms._documentCount - 1, distinct);
+  }
+
+  /** MiniSearch's internals when usable, with `termData` emptied if the tree was replaced. */
+  private internals(): MiniSearchInternals | null {
+    const ms = miniSearchInternals(this.ms);
+    if (ms && this.termDataOf !== ms._index) {
+      this.forgetTermData();
+      this.termDataOf = ms._index;
+    }
+    return ms;
+  }
+
+  /** A term's postings object in the tree (made if new), through `termData`. */
+  private postingsOf(ms: MiniSearchInternals, term: string): FieldPostings {
+    let data = this.termData.get(term);
+    if (data === undefined) {
+      data = ms._index.fetch(term, newFieldMap);
+      this.termData.set(detach(term), data);
+    }
+    return data;
+  }
+
+  private forgetTermData(): void {
+    this.termData.clear();
+    this.termGeneration++;
   }
 
   /** Removes a document by id (lazily: its terms go at the next `vacuumIfDirty`). */
@@ -197,7 +266,7 @@ export class TextIndex {
     // A vacuum still finishing (its last step is a microtask) would queue this one to run later, asynchronously.
     if (dirt < 200 || this.ms.dirtFactor < 0.1 || this.ms.isVacuuming) return;
     void this.ms.vacuum({ batchSize: Number.MAX_SAFE_INTEGER, batchWait: 0 });
-    this.termData.clear();
+    this.forgetTermData();
     // The vacuum only marked removed postings (see PostingList.delete); give back their space.
     const ms = miniSearchInternals(this.ms);
     if (ms) for (const [, fields] of ms._index) for (const list of fields.values()) if (list instanceof PostingList) list.compact();
@@ -306,4 +375,11 @@ function loadCompact(serialized: AsPlainObject, options: Options<TextDoc>): Mini
     internals._index.set(term, fields);
   }
   return ms;
+}
+
+/** `PostingList.add` for a Map of postings: adds `n` to `doc`'s frequency; true when the posting is new. */
+function addToMap(postings: Map<number, number>, doc: number, n: number): boolean {
+  const before = postings.get(doc);
+  postings.set(doc, (before ?? 0) + n);
+  return before === undefined;
 }

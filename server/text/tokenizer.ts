@@ -68,13 +68,18 @@ export function tokenize(text: string, options: TokenizeOptions = DEFAULT_TOKENI
  * third faster, and this runs on every chunk of a cold index).
  */
 export function cappedTerms(text: string, options: TokenizeOptions = DEFAULT_TOKENIZE_OPTIONS): string[] {
+  return grouped(termCounts(text, options));
+}
+
+/** How often `tokenize(text, options)` gives each term, in first-seen order (uncapped). */
+export function termCounts(text: string, options: TokenizeOptions = DEFAULT_TOKENIZE_OPTIONS): Map<string, number> {
   const counts = new Map<string, number>();
   const cache = cacheFor(options);
   IDENTIFIER.lastIndex = 0;
   for (let m = IDENTIFIER.exec(text); m !== null; m = IDENTIFIER.exec(text)) {
     for (const t of cachedTerms(m[0], cache, options)) counts.set(t, (counts.get(t) ?? 0) + 1);
   }
-  return grouped(counts);
+  return counts;
 }
 
 /** One identifier's terms, from the cache or made and remembered. */
@@ -168,9 +173,14 @@ export const TERM_FREQUENCY_CAP = 4;
 
 /** The terms with each kept at most TERM_FREQUENCY_CAP times, grouped by term. */
 export function capTermFrequency(terms: string[]): string[] {
+  return grouped(countTerms(terms));
+}
+
+/** How often each term occurs, in first-seen order. */
+export function countTerms(terms: string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
-  return grouped(counts);
+  return counts;
 }
 
 /** Each term repeated its count times, at most TERM_FREQUENCY_CAP, in first-seen order. */

@@ -3,13 +3,14 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { PostingList } from '../../../server/text/postingList';
 
-type Op = { kind: 'set'; doc: number; freq: number } | { kind: 'delete'; doc: number } | { kind: 'compact' } | { kind: 'vacuum'; keep: number };
+type Op = { kind: 'set'; doc: number; freq: number } | { kind: 'add'; doc: number; n: number } | { kind: 'delete'; doc: number } | { kind: 'compact' } | { kind: 'vacuum'; keep: number };
 
 const sorted = (m: Map<number, number>) => [...m.entries()].sort((a, b) => a[0] - b[0]);
 
 test('behaves as a Map<number, number> read in key order, under any mix of operations', () => {
   const op: fc.Arbitrary<Op> = fc.oneof(
     { weight: 5, arbitrary: fc.record({ kind: fc.constant('set' as const), doc: fc.integer({ min: 0, max: 40 }), freq: fc.integer({ min: 0, max: 70_000 }) }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('add' as const), doc: fc.integer({ min: 0, max: 40 }), n: fc.integer({ min: 1, max: 5 }) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), doc: fc.integer({ min: 0, max: 40 }) }) },
     { weight: 1, arbitrary: fc.constant({ kind: 'compact' as const }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('vacuum' as const), keep: fc.integer({ min: 2, max: 5 }) }) },
@@ -21,6 +22,10 @@ test('behaves as a Map<number, number> read in key order, under any mix of opera
       if (o.kind === 'set') {
         assert.equal(list.set(o.doc, o.freq), list);
         map.set(o.doc, o.freq);
+      } else if (o.kind === 'add') {
+        // add(): frequency plus n, true when the posting is new (the indexer's fast path when doc is the newest).
+        assert.equal(list.add(o.doc, o.n), !map.has(o.doc));
+        map.set(o.doc, (map.get(o.doc) ?? 0) + o.n);
       } else if (o.kind === 'delete') {
         assert.equal(list.delete(o.doc), map.delete(o.doc));
       } else if (o.kind === 'compact') {
