@@ -9,7 +9,7 @@ import type { Chunk } from '../chunk/types';
 import { detectLanguage } from '../chunk/languages';
 import { chunkHash } from '../store/chunkTexts';
 import type { TermCodes, TermEncoder } from '../text/termCodes';
-import { cappedTerms, countTerms, TERM_FREQUENCY_CAP, termCounts, tokenize, tokenizePath } from '../text/tokenizer';
+import { cappedTerms, countTerms, TERM_FREQUENCY_CAP, tokenize, tokenizePath } from '../text/tokenizer';
 import { lineByteStarts, lineBytes, readFileForIndex, type ReadIo } from '../walk/content';
 
 /** One file to process. */
@@ -71,7 +71,7 @@ export async function processFile(job: FileJob, io?: ReadIo, encoder?: TermEncod
   const out: JobChunk[] = chunks.map((c) => {
     const symbol = tokenize([c.symbol, c.container].filter(Boolean).join(' '));
     if (encoder) {
-      encoder.field(termCounts(c.text), TERM_FREQUENCY_CAP);
+      encoder.textField(c.text, TERM_FREQUENCY_CAP);
       encoder.field(countTerms(symbol));
     }
     return {

@@ -82,6 +82,17 @@ export function termCounts(text: string, options: TokenizeOptions = DEFAULT_TOKE
   return counts;
 }
 
+/** Calls `fn` with each identifier of `text` in order: the runs `tokenize` turns into terms. */
+export function eachIdentifier(text: string, fn: (raw: string) => void): void {
+  IDENTIFIER.lastIndex = 0;
+  for (let m = IDENTIFIER.exec(text); m !== null; m = IDENTIFIER.exec(text)) fn(m[0]);
+}
+
+/** One identifier's terms as `tokenize` gives them for it (shared, do not change). */
+export function identifierTermList(raw: string, options: TokenizeOptions = DEFAULT_TOKENIZE_OPTIONS): readonly string[] {
+  return cachedTerms(raw, cacheFor(options), options);
+}
+
 /** One identifier's terms, from the cache or made and remembered. */
 function cachedTerms(raw: string, cache: Map<string, readonly string[]>, options: TokenizeOptions): readonly string[] {
   let own = cache.get(raw);
@@ -102,7 +113,7 @@ function cachedTerms(raw: string, cache: Map<string, readonly string[]>, options
  */
 const termCaches = new WeakMap<TokenizeOptions, Map<string, readonly string[]>>();
 /** Identifiers remembered before a cache starts over (a few MB). */
-const TERM_CACHE_LIMIT = 50_000;
+export const TERM_CACHE_LIMIT = 50_000;
 
 /**
  * The same characters in a string of their own (not a view into a larger one), for

@@ -22,7 +22,7 @@ function send(w: { encoder: TermEncoder; table: TermTable }, docs: Doc[]) {
   w.encoder.begin();
   w.encoder.field(countTerms(tokenizePath(docs[0].path)));
   for (const d of docs) {
-    w.encoder.field(termCounts(d.text), TERM_FREQUENCY_CAP);
+    w.encoder.textField(d.text, TERM_FREQUENCY_CAP);
     w.encoder.field(countTerms(tokenize(d.symbol)));
   }
   const codes = w.encoder.take();
@@ -105,7 +105,7 @@ test('text runs are capped like the text field; a failed file\'s new terms go wi
   w.encoder.field(countTerms(['lost', 'lost']));
   // The file failed here: nothing was taken. The next file starts over but still sends "lost".
   w.encoder.begin();
-  w.encoder.field(termCounts('x1 '.repeat(9) + 'zeta'), TERM_FREQUENCY_CAP);
+  w.encoder.textField('x1 '.repeat(9) + 'zeta', TERM_FREQUENCY_CAP);
   const codes = w.encoder.take();
   assert.deepEqual(codes.fresh, ['lost', 'x1', '1', 'zeta'], "x1's parts: the single letter is dropped, the digit kept");
   w.table.learn(codes);
@@ -119,4 +119,28 @@ test('codes that arrive out of order or name an unknown term are refused with a 
   table.learn(codes);
   const ti = new TextIndex();
   assert.throws(() => ti.addCoded(1, table, codes.data, 1, 0), /term code 5 was never sent/);
+});
+
+test('textField writes the runs field(termCounts(text)) writes, also after its identifier cache starts over', () => {
+  const decode = (codes: ReturnType<TermEncoder['take']>, table: TermTable) => {
+    table.learn(codes);
+    const out: string[] = [];
+    for (let at = 0; at < codes.data.length; at = runsEnd(codes.data, at)) out.push(runsText(table, codes.data, at));
+    return out;
+  };
+  const fast = worker();
+  const plain = worker();
+  const check = (texts: string[]) => {
+    fast.encoder.begin();
+    plain.encoder.begin();
+    for (const t of texts) {
+      fast.encoder.textField(t, TERM_FREQUENCY_CAP);
+      plain.encoder.field(termCounts(t), TERM_FREQUENCY_CAP);
+    }
+    assert.deepEqual(decode(fast.encoder.take(), fast.table), decode(plain.encoder.take(), plain.table));
+  };
+  const text = fc.array(fc.oneof(fc.constantFrom(...vocab, 'HTTPServer2', 'snake_case-kebab', 'The', 'a', '42', '$el'), fc.string()), { maxLength: 30 }).map((w) => w.join(' '));
+  fc.assert(fc.property(fc.array(text, { minLength: 1, maxLength: 5 }), check), { numRuns: 300 });
+  // More distinct identifiers than the cache keeps: it is emptied part way and refilled.
+  check([Array.from({ length: 60_000 }, (_, i) => `name${i.toString(36)}Part`).join(' '), 'name0Part nameZzPart']);
 });
