@@ -56,3 +56,31 @@ test('outside a bulk run, commits are compacted as they pile up', async () => {
   assert.equal(reopened.size, ROWS, 'every vector survives compaction');
   await reopened.close();
 });
+
+test('vectors read back exactly as written, keyed by their hash; a vector of the wrong size is refused', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conexus-vec-'));
+  dirs.push(dir);
+  const store = (await VectorStore.open(dir, 'model#text2', 4, silentLogger))!;
+  const written = new Map<string, Float32Array>();
+  for (let i = 0; i < 50; i++) {
+    const v = Float32Array.of(Math.cos(i), Math.sin(i), (i % 5) / 5, 0.25);
+    written.set(`hash-${i}-'quoted'`, v);
+    await store.put(`hash-${i}-'quoted'`, v);
+  }
+  await store.flush();
+  const db = await lancedb.connect(dir);
+  const table = await db.openTable(store.tableName);
+  const rows = await table.query().toArray();
+  table.close();
+  db.close();
+  assert.equal(rows.length, 50);
+  for (const r of rows) assert.deepEqual(Float32Array.from(r.vector.toArray()), written.get(String(r.hash)));
+  // The exact vector is its own nearest neighbour.
+  const [best] = await store.search(written.get(`hash-7-'quoted'`)!, 1);
+  assert.equal(best.hash, `hash-7-'quoted'`);
+  await store.put('short', Float32Array.of(1, 2, 3));
+  await assert.rejects(store.flush(), /vector of 3 numbers for a table of 4; nothing was written/);
+  assert.equal(store.has('short'), false, 'a write that failed is not counted as stored, so it is embedded again');
+  assert.equal(store.size, 50);
+  await store.close();
+});
