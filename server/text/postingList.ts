@@ -1,11 +1,11 @@
 /**
  * One term's postings in one field — document short id → term frequency — stored as a
- * flat array of number pairs instead of the `Map` MiniSearch puts there.
+ * flat array of numbers instead of the `Map` MiniSearch puts there.
  *
  * Why: MiniSearch keeps a `Map` per term and field, and V8's hash tables cost about 60
  * bytes per entry. On the 10,000-file bench that was 210 MB of a 302 MB heap for 3.4
- * million postings, and every full collection traced them all. As pairs in an array
- * they cost 16 bytes each (plus the array's spare room).
+ * million postings, and every full collection traced them all. In an array they cost
+ * 8 bytes each (plus the array's spare room).
  *
  * How it stays MiniSearch's index: the class has the part of `Map<number, number>`'s
  * interface that MiniSearch 7.2 and this project use on these objects (`get`, `has`,
@@ -17,13 +17,27 @@
  * Documents are kept in ascending short-id order. MiniSearch hands out short ids in
  * increasing order, so adding a document appends; that is also the order a Map built
  * by adding documents, or by MiniSearch's `loadJS`, iterates in.
+ *
+ * Each posting is one number, doc * 16 + freq: term frequencies are small (the text
+ * field's are capped at 4), so the pair fits one array slot, 8 bytes instead of 16 as
+ * two numbers. On the 10,000-file bench postings were 96 of the 222 MB of heap a
+ * keyword pass leaves.
+ * The low four bits hold 0-13 (the frequency), REMOVED, or BIG (the frequency is in a
+ * side Map, for the rare posting above 13).
  */
-const REMOVED = -1;
+const STRIDE = 16;
+const MAX_INLINE = 13;
+const REMOVED = 14;
+const BIG = 15;
+
+const docOf = (item: number): number => (item - (item % STRIDE)) / STRIDE;
 
 export class PostingList {
-  /** doc, freq, doc, freq, …, docs ascending. A removed posting keeps its doc, with freq REMOVED, until `compact`. */
-  private pairs: number[] = [];
+  /** doc * STRIDE + low, docs ascending; see the file comment. A removed posting stays, marked, until `compact`. */
+  private items: number[] = [];
   private live = 0;
+  /** Frequencies too large (or odd) to pack, by doc. */
+  private big: Map<number, number> | null = null;
 
   /** Postings from `[doc, freq]` entries in any order (e.g. a Map MiniSearch built). */
   static from(entries: Iterable<[number, number]>): PostingList {
@@ -36,14 +50,16 @@ export class PostingList {
   /** Postings from a JSON object `{"doc": freq, …}` (a snapshot's), without a Map in between. */
   static fromObject(obj: Record<string, number>): PostingList {
     const list = new PostingList();
-    const a = list.pairs;
+    const a = list.items;
+    let last = -1;
     for (const key of Object.keys(obj)) {
       const doc = parseInt(key, 10);
       // Integer keys come back ascending from JSON.parse; anything else goes the slow way.
-      if (a.length > 0 && a[a.length - 2] >= doc) return PostingList.from(Object.entries(obj).map(([k, v]) => [parseInt(k, 10), v]));
-      a.push(doc, obj[key]);
+      if (doc <= last) return PostingList.from(Object.entries(obj).map(([k, v]) => [parseInt(k, 10), v]));
+      a.push(list.pack(doc, obj[key]));
+      last = doc;
     }
-    list.live = a.length >> 1;
+    list.live = a.length;
     return list;
   }
 
@@ -53,7 +69,7 @@ export class PostingList {
 
   get(doc: number): number | undefined {
     const i = this.find(doc);
-    return i >= 0 && this.pairs[i + 1] !== REMOVED ? this.pairs[i + 1] : undefined;
+    return i >= 0 ? this.freqAt(i) : undefined;
   }
 
   has(doc: number): boolean {
@@ -61,19 +77,21 @@ export class PostingList {
   }
 
   set(doc: number, freq: number): this {
-    const a = this.pairs;
+    const a = this.items;
     const n = a.length;
-    if (n === 0 || a[n - 2] < doc) {
-      a.push(doc, freq);
+    if (n === 0 || docOf(a[n - 1]) < doc) {
+      a.push(this.pack(doc, freq));
       this.live++;
       return this;
     }
     const i = this.find(doc);
     if (i >= 0) {
-      if (a[i + 1] === REMOVED) this.live++;
-      a[i + 1] = freq;
+      const low = a[i] % STRIDE;
+      if (low === REMOVED) this.live++;
+      else if (low === BIG) this.big!.delete(doc);
+      a[i] = this.pack(doc, freq);
     } else {
-      a.splice(-i - 1, 0, doc, freq);
+      a.splice(-i - 1, 0, this.pack(doc, freq));
       this.live++;
     }
     return this;
@@ -82,19 +100,20 @@ export class PostingList {
   /**
    * Adds `n` to `doc`'s frequency (a new posting when it has none); returns whether the
    * posting is new. Indexing adds a document with the highest id so far, so this is one
-   * comparison with the last pair in the common case, where `get` then `set` searched
+   * comparison with the last posting in the common case, where `get` then `set` searched
    * the whole list for a document that could only go at its end.
    */
   add(doc: number, n: number): boolean {
-    const a = this.pairs;
-    const last = a.length - 2;
-    if (last < 0 || a[last] < doc) {
-      a.push(doc, n);
+    const a = this.items;
+    const last = a.length - 1;
+    if (last < 0 || docOf(a[last]) < doc) {
+      a.push(this.pack(doc, n));
       this.live++;
       return true;
     }
-    if (a[last] === doc && a[last + 1] !== REMOVED) {
-      a[last + 1] += n;
+    const low = a[last] % STRIDE;
+    if (low <= MAX_INLINE && a[last] - low === doc * STRIDE) {
+      a[last] = this.pack(doc, low + n);
       return false;
     }
     const before = this.get(doc);
@@ -104,47 +123,42 @@ export class PostingList {
 
   delete(doc: number): boolean {
     const i = this.find(doc);
-    if (i < 0 || this.pairs[i + 1] === REMOVED) return false;
+    if (i < 0) return false;
+    const low = this.items[i] % STRIDE;
+    if (low === REMOVED) return false;
+    if (low === BIG) this.big!.delete(doc);
     // Marked, not spliced out: an iteration under way (MiniSearch's vacuum deletes as it
     // iterates) then skips it as a Map's would, and deleting stays O(log n).
-    this.pairs[i + 1] = REMOVED;
+    this.items[i] = doc * STRIDE + REMOVED;
     this.live--;
     return true;
   }
 
   forEach(fn: (freq: number, doc: number, list: this) => void): void {
-    const a = this.pairs;
-    for (let i = 0; i < a.length; i += 2) if (a[i + 1] !== REMOVED) fn(a[i + 1], a[i], this);
+    const a = this.items;
+    for (let i = 0; i < a.length; i++) {
+      const item = a[i];
+      const low = item % STRIDE;
+      if (low === REMOVED) continue;
+      const doc = (item - low) / STRIDE;
+      fn(low === BIG ? this.big!.get(doc)! : low, doc, this);
+    }
   }
 
   *entries(): IterableIterator<[number, number]> {
-    const a = this.pairs;
-    for (let i = 0; i < a.length; i += 2) if (a[i + 1] !== REMOVED) yield [a[i], a[i + 1]];
+    const a = this.items;
+    for (let i = 0; i < a.length; i++) {
+      const freq = this.freqAt(i);
+      if (freq !== undefined) yield [docOf(a[i]), freq];
+    }
   }
 
   *keys(): IterableIterator<number> {
-    const a = this.pairs;
-    for (let i = 0; i < a.length; i += 2) if (a[i + 1] !== REMOVED) yield a[i];
+    for (const [doc] of this.entries()) yield doc;
   }
 
   [Symbol.iterator](): IterableIterator<[number, number]> {
     return this.entries();
-  }
-
-  /** Index of `doc`'s pair in `pairs`, or -(insertion index) - 1. */
-  private find(doc: number): number {
-    const a = this.pairs;
-    let lo = 0;
-    let hi = (a.length >> 1) - 1;
-    if (hi >= 0 && a[hi * 2] === doc) return hi * 2;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const d = a[mid * 2];
-      if (d < doc) lo = mid + 1;
-      else if (d > doc) hi = mid - 1;
-      else return mid * 2;
-    }
-    return -(lo * 2) - 1;
   }
 
   /**
@@ -152,11 +166,42 @@ export class PostingList {
    * iteration over this list is under way (the text index does, after a vacuum).
    */
   compact(): boolean {
-    const a = this.pairs;
-    if (this.live === a.length >> 1) return false;
-    const out: number[] = [];
-    for (let i = 0; i < a.length; i += 2) if (a[i + 1] !== REMOVED) out.push(a[i], a[i + 1]);
-    this.pairs = out;
+    const a = this.items;
+    if (this.live === a.length) return false;
+    this.items = a.filter((item) => item % STRIDE !== REMOVED);
     return true;
+  }
+
+  /** One posting as a number; a frequency that does not fit goes to `big`. */
+  private pack(doc: number, freq: number): number {
+    if (!(Number.isSafeInteger(doc) && doc >= 0 && doc < 2 ** 48)) throw new RangeError(`posting for document ${doc}: document ids are whole numbers from 0 to 2^48`);
+    if (Number.isInteger(freq) && freq >= 0 && freq <= MAX_INLINE) return doc * STRIDE + freq;
+    (this.big ??= new Map()).set(doc, freq);
+    return doc * STRIDE + BIG;
+  }
+
+  /** The frequency at position i, or undefined when that posting is removed. */
+  private freqAt(i: number): number | undefined {
+    const item = this.items[i];
+    const low = item % STRIDE;
+    if (low <= MAX_INLINE) return low;
+    return low === BIG ? this.big!.get(docOf(item)) : undefined;
+  }
+
+  /** Index of `doc`'s posting, or -(insertion index) - 1. */
+  private find(doc: number): number {
+    const a = this.items;
+    const lowest = doc * STRIDE;
+    let lo = 0;
+    let hi = a.length - 1;
+    if (hi >= 0 && a[hi] - (a[hi] % STRIDE) === lowest) return hi;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const d = a[mid] - (a[mid] % STRIDE);
+      if (d < lowest) lo = mid + 1;
+      else if (d > lowest) hi = mid - 1;
+      else return mid;
+    }
+    return -lo - 1;
   }
 }

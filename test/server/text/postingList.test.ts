@@ -68,3 +68,18 @@ test('fromObject reads a snapshot\'s {"doc": freq} object into the same postings
   assert.equal(list.get(7), 70000);
   assert.deepEqual([...PostingList.fromObject({})], []);
 });
+
+test('frequencies too large to pack, and odd document ids, are kept exactly or refused clearly', () => {
+  const list = new PostingList();
+  list.set(3, 13).set(4, 14).set(5, 1e6).set(6, 0);
+  assert.equal(list.add(4, 2), false);
+  assert.equal(list.add(6, 20), false);
+  assert.deepEqual([...list], [[3, 13], [4, 16], [5, 1e6], [6, 20]]);
+  list.set(5, 2);
+  assert.equal(list.delete(4), true);
+  assert.deepEqual([...list], [[3, 13], [5, 2], [6, 20]]);
+  assert.equal(list.compact(), true);
+  assert.deepEqual([...list], [[3, 13], [5, 2], [6, 20]]);
+  assert.throws(() => list.set(-1, 1), /document ids are whole numbers/);
+  assert.throws(() => list.set(1.5, 1), /document ids are whole numbers/);
+});
