@@ -8,6 +8,7 @@
  * the shape is not what they expect, so callers fall back to that API.
  */
 
+import type { FieldSlots } from './fieldSlots';
 import type { PostingList } from './postingList';
 
 /**
@@ -16,8 +17,8 @@ import type { PostingList } from './postingList';
  */
 export type DocFreqs = Map<number, number> | PostingList;
 
-/** term → field id → document short id → term frequency. */
-export type FieldPostings = Map<number, DocFreqs>;
+/** A term's postings by field id: MiniSearch makes Maps; the text index stores `FieldSlots` (fieldSlots.ts). */
+export type FieldPostings = Map<number, DocFreqs> | FieldSlots;
 
 export interface MiniSearchInternals {
   _index: Iterable<[string, FieldPostings]> & {

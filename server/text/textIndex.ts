@@ -5,6 +5,7 @@
  */
 import MiniSearch, { type AsPlainObject, type Options, type SearchResult as MsResult } from 'minisearch';
 import { Bm25Scorer, type Bm25Setup } from './bm25TopK';
+import { FieldSlots } from './fieldSlots';
 import { indexJsonBytes, publicJsonBytes } from './indexJson';
 import { PostingList } from './postingList';
 import { miniSearchInternals, type FieldPostings, type MiniSearchInternals } from './miniSearchInternals';
@@ -54,7 +55,7 @@ const PRETOKENIZED_CODE = 1;
 /** Bumped whenever tokenization or fields change, so persisted indexes are rebuilt. */
 export const TEXT_INDEX_VERSION = 2;
 
-const newFieldMap = (): FieldPostings => new Map();
+const newFieldMap = (): FieldPostings => new FieldSlots();
 
 /** A BM25 index of chunks keyed by numeric chunk id. */
 export class TextIndex {
@@ -370,7 +371,7 @@ function loadCompact(serialized: AsPlainObject, options: Options<TextDoc>): Mini
   const internals = miniSearchInternals(ms);
   if (!internals) return MiniSearch.loadJS<TextDoc>(serialized, options);
   for (const [term, data] of index) {
-    const fields: FieldPostings = new Map();
+    const fields = new FieldSlots();
     for (const fieldId of Object.keys(data)) fields.set(parseInt(fieldId, 10), PostingList.fromObject(data[fieldId]));
     internals._index.set(term, fields);
   }

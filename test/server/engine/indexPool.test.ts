@@ -65,6 +65,6 @@ test('files chunked by the worker threads index exactly as files chunked in-proc
     for (let n = 1; n <= there.chunks.length; n++) at = b.addCoded(first + n, table!, data, at, 0);
   }
   assert.ok(id > 8);
-  assert.equal(Buffer.concat([...b.jsonParts()]).toString(), Buffer.concat([...a.jsonParts()]).toString());
+  assert.equal(Buffer.concat([...b.jsonParts()]).toString(), Buffer.concat([...a.jsonParts()]).toString(), 'both built by the text index itself: byte for byte');
   assert.deepEqual(b.search('retry listen', 10), a.search('retry listen', 10));
 });
