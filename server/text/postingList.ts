@@ -138,9 +138,12 @@ export class PostingList {
     const a = this.items;
     for (let i = 0; i < a.length; i++) {
       const item = a[i];
-      const low = item % STRIDE;
+      // Bit operations while the posting fits 31 bits (documents below 2^27, i.e. always in
+      // practice): this loop is keyword search's innermost (bm25TopK.ts).
+      const small = item <= 0x7fffffff;
+      const low = small ? item & 15 : item % STRIDE;
       if (low === REMOVED) continue;
-      const doc = (item - low) / STRIDE;
+      const doc = small ? item >> 4 : (item - low) / STRIDE;
       fn(low === BIG ? this.big!.get(doc)! : low, doc, this);
     }
   }

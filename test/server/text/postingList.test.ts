@@ -83,3 +83,19 @@ test('frequencies too large to pack, and odd document ids, are kept exactly or r
   assert.throws(() => list.set(-1, 1), /document ids are whole numbers/);
   assert.throws(() => list.set(1.5, 1), /document ids are whole numbers/);
 });
+
+test('documents beyond 2^27 (postings past 31 bits) read back exactly in every accessor', () => {
+  const docs = [5, 2 ** 27 - 1, 2 ** 27, 2 ** 31 + 3, 2 ** 40];
+  const list = new PostingList();
+  docs.forEach((d, i) => list.set(d, i + 1));
+  list.set(2 ** 31 + 3, 99);
+  const each: Array<[number, number]> = [];
+  list.forEach((freq, doc) => each.push([doc, freq]));
+  const want: Array<[number, number]> = [[5, 1], [2 ** 27 - 1, 2], [2 ** 27, 3], [2 ** 31 + 3, 99], [2 ** 40, 5]];
+  assert.deepEqual(each, want);
+  assert.deepEqual([...list], want);
+  for (const [d, f] of want) assert.equal(list.get(d), f);
+  assert.equal(list.delete(2 ** 27), true);
+  assert.equal(list.has(2 ** 27), false);
+  assert.equal(list.size, 4);
+});
