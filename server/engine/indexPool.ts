@@ -83,16 +83,19 @@ export class IndexPool {
             this.logger[msg.log](msg.message ?? '');
             return;
           }
-          const p = this.pending.get(msg.id);
-          if (!p) return;
-          this.pending.delete(msg.id);
-          if (msg.error) return p.reject(new Error(`index worker failed: ${msg.error}`));
+          // Learnt before anything else, so the table follows the worker even for a result nobody waits for.
+          let learnt: Error | null = null;
           try {
             if (msg.result?.kind === 'chunked' && msg.result.codes) terms.learn(msg.result.codes);
           } catch (err) {
-            return p.reject(err as Error);
+            learnt = err as Error;
           }
-          p.resolve(msg.result!);
+          const p = this.pending.get(msg.id);
+          if (!p) return;
+          this.pending.delete(msg.id);
+          if (msg.error) p.reject(new Error(`index worker failed: ${msg.error}`));
+          else if (learnt) p.reject(learnt);
+          else p.resolve(msg.result!);
         });
         w.on('error', (err) => this.failAll(w, err));
         w.on('exit', (code) => { if (code !== 0) this.failAll(w, new Error(`index worker exited with code ${code}`)); });
