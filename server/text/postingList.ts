@@ -79,7 +79,8 @@ export class PostingList {
   set(doc: number, freq: number): this {
     const a = this.items;
     const n = a.length;
-    if (n === 0 || docOf(a[n - 1]) < doc) {
+    // Postings ascend, and all of doc's possible values are at least doc * STRIDE.
+    if (n === 0 || a[n - 1] < doc * STRIDE) {
       a.push(this.pack(doc, freq));
       this.live++;
       return this;
@@ -106,7 +107,7 @@ export class PostingList {
   add(doc: number, n: number): boolean {
     const a = this.items;
     const last = a.length - 1;
-    if (last < 0 || docOf(a[last]) < doc) {
+    if (last < 0 || a[last] < doc * STRIDE) {
       a.push(this.pack(doc, n));
       this.live++;
       return true;

@@ -161,11 +161,7 @@ export class TextIndex {
           sawEmpty = true;
           continue;
         }
-        const data = this.postingsOf(ms, term);
-        let postings = data.get(fieldId);
-        if (!postings) data.set(fieldId, (postings = new PostingList()));
-        // A Map is there when MiniSearch made the term's postings itself (a document added through `MiniSearch.add`).
-        if (postings instanceof PostingList ? postings.add(short, n) : addToMap(postings, short, n)) distinct++;
+        if (addPosting(this.postingsOf(ms, term), fieldId, short, n)) distinct++;
       }
       ms.addFieldLength(short, fieldId, ms._documentCount - 1, distinct);
     }
@@ -214,9 +210,7 @@ export class TextIndex {
         }
         termPostings = table.slots[code] = this.postingsOf(ms, term);
       }
-      let postings = termPostings.get(fieldId);
-      if (!postings) termPostings.set(fieldId, (postings = new PostingList()));
-      if (postings instanceof PostingList ? postings.add(short, data[p + 1]) : addToMap(postings, short, data[p + 1])) distinct++;
+      if (addPosting(termPostings, fieldId, short, data[p + 1])) distinct++;
     }
     ms.addFieldLength(short, fieldId, ms._documentCount - 1, distinct);
   }
@@ -378,9 +372,16 @@ function loadCompact(serialized: AsPlainObject, options: Options<TextDoc>): Mini
   return ms;
 }
 
-/** `PostingList.add` for a Map of postings: adds `n` to `doc`'s frequency; true when the posting is new. */
-function addToMap(postings: Map<number, number>, doc: number, n: number): boolean {
-  const before = postings.get(doc);
-  postings.set(doc, (before ?? 0) + n);
+/**
+ * Adds `n` occurrences of a term in field `fieldId` of document `short` to the term's
+ * postings; true when the posting is new (the field's length counts distinct terms).
+ */
+function addPosting(termPostings: FieldPostings, fieldId: number, short: number, n: number): boolean {
+  let postings = termPostings.get(fieldId);
+  if (!postings) termPostings.set(fieldId, (postings = new PostingList()));
+  if (postings instanceof PostingList) return postings.add(short, n);
+  // A Map is there when MiniSearch made the term's postings itself (a document added through `MiniSearch.add`).
+  const before = postings.get(short);
+  postings.set(short, (before ?? 0) + n);
   return before === undefined;
 }
