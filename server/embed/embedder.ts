@@ -14,7 +14,7 @@ import { ConexusError, ErrorCode, describeIssues } from '../../protocol/errors';
 import type { Logger } from '../engine/logger';
 import { checkedEncoder, type Encode } from './checkedEncoder';
 import { LITTLE_ENDIAN, meanPoolNormalize, type MaskTensor } from './pooling';
-import { ModelSpecSchema, chooseDtype, defaultModelsDir, modelId, resolveModel } from './modelLocation';
+import { ModelSpecSchema, chooseDtype, modelId, resolveModel, type ModelLocation } from './modelLocation';
 
 export { defaultModelsDir } from './modelLocation';
 
@@ -65,14 +65,34 @@ type FeatureExtractor = ((texts: string[], opts: { pooling: 'mean'; normalize: b
   model: (inputs: Record<string, unknown>) => Promise<Record<string, TensorLike | undefined>>;
 };
 
-/** Loads an embedding model; throws `ConexusError(ModelUnavailable)` with a next step on any failure. */
-export async function loadEmbedder(spec: ModelSpec, logger: Logger): Promise<Embedder> {
+/** A model resolved on disk, with the id its vectors are stored under, before anything is loaded. */
+export interface ModelPlan {
+  spec: ModelSpec;
+  loc: ModelLocation;
+  dtype: 'fp32' | 'q8';
+  /** See `modelId`: changes whenever the model's files do. */
+  id: string;
+}
+
+/**
+ * Finds the model and computes its id without starting onnxruntime (a few file reads), so
+ * the engine can open the model's vector table and skip loading the model when nothing
+ * needs embedding. Throws `ConexusError(ModelUnavailable)` with a next step.
+ */
+export function planModel(spec: ModelSpec): ModelPlan {
   const parsed = ModelSpecSchema.safeParse(spec);
   if (!parsed.success) {
     throw new ConexusError(ErrorCode.InvalidParams, `Invalid embedding model settings: ${describeIssues(parsed.error.issues)}`);
   }
   const loc = resolveModel(parsed.data);
   const dtype = chooseDtype(loc.folder);
+  return { spec: parsed.data, loc, dtype, id: modelId(loc, dtype) };
+}
+
+/** Loads an embedding model; throws `ConexusError(ModelUnavailable)` with a next step on any failure. */
+export async function loadEmbedder(spec: ModelSpec | ModelPlan, logger: Logger): Promise<Embedder> {
+  const plan = 'loc' in spec ? spec : planModel(spec);
+  const { loc, dtype, id } = plan;
   const started = Date.now();
 
   let transformers: typeof import('@huggingface/transformers');
@@ -87,9 +107,9 @@ export async function loadEmbedder(spec: ModelSpec, logger: Logger): Promise<Emb
   const { env, pipeline, Tensor } = transformers;
   // transformers.js keeps these settings globally; they are set right before each load.
   env.allowLocalModels = true;
-  env.allowRemoteModels = parsed.data.allowDownload;
+  env.allowRemoteModels = plan.spec.allowDownload;
   env.localModelPath = loc.localModelPath.endsWith('/') ? loc.localModelPath : `${loc.localModelPath}/`;
-  if (parsed.data.cacheDir) env.cacheDir = parsed.data.cacheDir;
+  if (plan.spec.cacheDir) env.cacheDir = plan.spec.cacheDir;
 
   const staticModel = isStaticModel(loc.folder);
   let extractor: FeatureExtractor;
@@ -122,7 +142,6 @@ export async function loadEmbedder(spec: ModelSpec, logger: Logger): Promise<Emb
       `Embedding model ${loc.label} loaded but failed on a test input (${cause instanceof Error ? cause.message : String(cause)}); it is probably not a feature-extraction model. Choose another model.`, { cause });
   }
 
-  const id = modelId(loc, dtype);
   const maxTokens = Math.min(extractor.tokenizer?.model_max_length ?? 512, 8192);
   const maxChars = maxTokens * CHARS_PER_TOKEN_BOUND;
   logger.info(`Embedding model ${id} loaded (${dimension} dimensions, ${dtype}) in ${Date.now() - started} ms`);

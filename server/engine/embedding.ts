@@ -20,7 +20,8 @@ export interface EmbedContext {
   /** Where chunk texts are rebuilt from (the files). */
   texts: ChunkTexts;
   vectors: VectorStore;
-  embedder: Embedder;
+  /** Loaded on its first call when the model is (lazyModel.ts). */
+  embedder: Pick<Embedder, 'embed'>;
   logger: Logger;
   signal?: AbortSignal;
   progress(p: IndexProgress): void;

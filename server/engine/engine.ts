@@ -282,7 +282,7 @@ export class Engine implements EngineApi {
     if (!this.lock) await this.followWriter();
     this.ensureBody();
     return search({
-      store: this.store, text: this.text, texts: this.texts, vectors: this.semantic.vectors, embedder: this.semantic.embedder,
+      store: this.store, text: this.text, texts: this.texts, vectors: this.semantic.vectors, embedder: this.semantic.queryEmbedder(),
       semanticOffReason: this.semantic.offReason,
     }, parsed, signal);
   }
@@ -362,6 +362,8 @@ export class Engine implements EngineApi {
   async startWatching(): Promise<void> {
     this.assertWritable('watch');
     await this.watching.start();
+    // A long-running engine will be asked semantic queries; have the model ready for the first.
+    this.semantic.warm();
   }
 
   /** A watcher batch: index just those paths, or everything after an overflow or ignore-file change. */

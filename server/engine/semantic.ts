@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import type { Settings } from '../../protocol/settings';
 import type { IndexProgress, ModelStatus } from '../../protocol/status';
 import { ConexusError } from '../../protocol/errors';
-import { loadEmbedder, type Embedder } from '../embed/embedder';
+import { planModel, type Embedder, type ModelPlan } from '../embed/embedder';
+import { LazyModel } from '../embed/lazyModel';
 import type { ChunkStore } from '../store/chunkStore';
 import type { ChunkTexts } from '../store/chunkTexts';
 import { quarantine } from '../store/indexDir';
@@ -18,41 +19,58 @@ import type { Logger } from './logger';
 /** The model and vectors, or the reason there are none. */
 export class SemanticIndex {
   private countCache: { store: ChunkStore; storeRevision: number; vectors: VectorStore; vectorRevision: number; count: number } | null = null;
+  /** The model, loaded on first need (see lazyModel.ts); null when there is none to load. */
+  readonly model: LazyModel | null;
+  /** Why semantic search is off; set later too, when loading the model fails. */
+  offReason: string | undefined;
 
   private constructor(
     private readonly dir: string,
-    readonly embedder: Embedder | null,
+    plan: ModelPlan | null,
     public vectors: VectorStore | null,
-    readonly offReason: string | undefined,
+    offReason: string | undefined,
     private readonly logger: Logger,
     private readonly readOnly: boolean,
-  ) {}
+  ) {
+    this.offReason = offReason;
+    this.model = plan ? new LazyModel(plan, logger, (reason) => { this.offReason = reason; }) : null;
+  }
 
-  /** Loads the configured model and opens its vector table; never throws for a model problem. */
+  /**
+   * Finds the configured model and opens its vector table; never throws for a model
+   * problem. The model itself is loaded here only when its table has to be created (its
+   * dimension is needed); otherwise on the first embedding or semantic query.
+   */
   static async open(indexDir: string, settings: Settings, logger: Logger, readOnly: boolean): Promise<SemanticIndex> {
     const dir = path.join(indexDir, 'vectors');
     if (settings.model === 'none') {
       return new SemanticIndex(dir, null, null, 'turned off by the model setting ("none"); set it to "" for the built-in model', logger, readOnly);
     }
-    let embedder: Embedder;
+    let plan: ModelPlan;
     try {
-      embedder = await loadEmbedder({ model: settings.model, allowDownload: settings.allowModelDownload }, logger);
+      plan = planModel({ model: settings.model, allowDownload: settings.allowModelDownload });
     } catch (err) {
-      const reason = err instanceof ConexusError ? err.message : `the embedding model failed to load: ${(err as Error).message}`;
-      if (!(err instanceof ConexusError)) logger.error('loading the embedding model failed', err);
-      else logger.warn(`semantic search is off: ${reason}`);
+      const reason = err instanceof ConexusError ? err.message : `the embedding model could not be found: ${(err as Error).message}`;
+      logger.warn(`semantic search is off: ${reason}`);
       return new SemanticIndex(dir, null, null, reason, logger, readOnly);
     }
+    const index = new SemanticIndex(dir, plan, null, undefined, logger, readOnly);
+    const model = index.model!;
+    const dimension = async () => (await model.get()).dimension;
     for (let attempt = 0; ; attempt++) {
       try {
-        const vectors = await VectorStore.open(dir, vectorTableKey(embedder.id), embedder.dimension, logger, readOnly);
-        logger.info(`embedding model ${embedder.id} (dimension ${embedder.dimension}); ${vectors?.size ?? 0} vectors stored`);
-        return new SemanticIndex(dir, embedder, vectors, vectors ? undefined : 'no vectors yet for this model', logger, readOnly);
+        index.vectors = await VectorStore.open(dir, vectorTableKey(model.id), dimension, logger, readOnly);
+        if (!index.vectors) index.offReason = 'no vectors yet for this model';
+        logger.info(`embedding model ${model.id} (dimension ${index.vectors?.dimension ?? 'not known yet'}); ${index.vectors?.size ?? 0} vectors stored`);
+        return index;
       } catch (err) {
+        // The model failed while the table was being created: `offReason` says why.
+        if (model.failure !== undefined) return index;
         // A native-module or table failure must not take keyword search down with it.
         if (err instanceof VectorBackendUnavailable) {
           logger.warn(`semantic search is off: ${err.message}`);
-          return new SemanticIndex(dir, embedder, null, err.message, logger, readOnly);
+          index.offReason = err.message;
+          return index;
         }
         if (attempt === 0 && !readOnly) {
           // A damaged table: set it aside and start an empty one; vectors are recomputed.
@@ -60,15 +78,39 @@ export class SemanticIndex {
           continue;
         }
         logger.error('opening the vector table failed', err);
-        return new SemanticIndex(dir, embedder, null, `the vector store could not be opened (${(err as Error).message.split('\n')[0]}); keyword search still works`, logger, readOnly);
+        index.offReason = `the vector store could not be opened (${(err as Error).message.split('\n')[0]}); keyword search still works`;
+        return index;
       }
     }
   }
 
+  /**
+   * What a semantic query embeds with, or null when it cannot: no model, or one that
+   * failed to load. The model is loaded on the first query that needs it.
+   */
+  queryEmbedder(): Pick<Embedder, 'embed'> | null {
+    const model = this.model;
+    if (!model || model.failure !== undefined) return null;
+    return { embed: async (texts) => (await model.get(this.vectors?.dimension)).embed(texts) };
+  }
+
+  /** Loads the model in the background, so a long-running engine's first query does not wait for it. */
+  warm(): void {
+    if (this.vectors) this.model?.warm();
+  }
+
   /** Embeds what is missing; once nothing is, drops other models' tables and old orphans. */
   async embedMissing(store: ChunkStore, texts: ChunkTexts, opts: { signal?: AbortSignal; progress(p: IndexProgress): void; shouldStop(): boolean }): Promise<number> {
-    if (!this.embedder || !this.vectors || this.readOnly) return 0;
-    const n = await embedMissing({ store, texts, vectors: this.vectors, embedder: this.embedder, logger: this.logger, ...opts });
+    const embedder = this.queryEmbedder();
+    if (!embedder || !this.vectors || this.readOnly) return 0;
+    let n: number;
+    try {
+      n = await embedMissing({ store, texts, vectors: this.vectors, embedder, logger: this.logger, ...opts });
+    } catch (err) {
+      // The model failed to load on this first need: `offReason` says why; keyword search is unaffected.
+      if (this.model?.failure !== undefined) return 0;
+      throw err;
+    }
     if (!opts.shouldStop() && !opts.signal?.aborted) {
       const dropped = await this.vectors.dropOtherTables();
       if (dropped.length) this.logger.info(`dropped ${dropped.length} vector table(s) of a previous model`);
@@ -86,8 +128,10 @@ export class SemanticIndex {
   /** A reader picks up vectors the writer added. */
   async reload(): Promise<void> {
     if (this.vectors) await this.vectors.reloadHashes();
-    else if (this.embedder && this.readOnly) {
-      this.vectors = await VectorStore.open(this.dir, vectorTableKey(this.embedder.id), this.embedder.dimension, this.logger, true);
+    else if (this.model && this.model.failure === undefined && this.readOnly) {
+      // Read-only opening never creates a table, so it never needs the model's dimension.
+      const noDimension = () => Promise.reject(new Error('a reader does not create vector tables'));
+      this.vectors = await VectorStore.open(this.dir, vectorTableKey(this.model.id), noDimension, this.logger, true);
     }
   }
 
@@ -108,21 +152,22 @@ export class SemanticIndex {
 
   /** For status. */
   modelStatus(): ModelStatus {
-    if (!this.embedder) return { id: null, dimension: null, semantic: false, reason: this.offReason };
+    const model = this.model;
+    if (!model || model.failure !== undefined) return { id: null, dimension: null, semantic: false, reason: this.offReason };
     return {
-      id: this.embedder.id, dimension: this.embedder.dimension, semantic: this.vectors !== null && this.vectors.size > 0,
+      id: model.id, dimension: this.vectors?.dimension ?? model.loaded?.dimension ?? null, semantic: this.vectors !== null && this.vectors.size > 0,
       ...(this.vectors && this.vectors.size > 0 ? {} : { reason: this.offReason ?? 'vectors are still being computed' }),
     };
   }
 
   /** Deletes every stored vector (Clear Index). */
   async clear(): Promise<void> {
-    if (!this.vectors || !this.embedder) return;
+    if (!this.vectors || !this.model) return;
     await this.vectors.pruneOrphans(() => false, true);
   }
 
   async close(): Promise<void> {
     await this.vectors?.close().catch((err) => this.logger.error('closing the vector table failed', err));
-    await this.embedder?.dispose().catch(() => undefined);
+    await this.model?.dispose();
   }
 }

@@ -32,7 +32,8 @@ export interface SearchContext {
   /** Where snippets are read from (the files). */
   texts: ChunkTexts;
   vectors: VectorStore | null;
-  embedder: Embedder | null;
+  /** Null when semantic search has no model; may load the model on its first call. */
+  embedder: Pick<Embedder, 'embed'> | null;
   /** Why semantic search is off, when it is. */
   semanticOffReason?: string;
   fusion?: FusionConfig;

@@ -53,8 +53,13 @@ export class VectorStore {
     private readonly schema: import('apache-arrow').Schema,
   ) {}
 
-  /** Opens (or creates) the table for `modelId` under `dir` and loads the set of stored hashes. */
-  static async open(dir: string, modelId: string, dimension: number, logger: Logger, readOnly = false): Promise<VectorStore | null> {
+  /**
+   * Opens (or creates) the table for `modelId` under `dir` and loads the set of stored
+   * hashes. An existing table keeps the dimension it was made with; `dimension` is asked
+   * for only when the table has to be created, so a caller can put off loading the model
+   * that knows it until something is embedded.
+   */
+  static async open(dir: string, modelId: string, dimension: number | (() => Promise<number>), logger: Logger, readOnly = false): Promise<VectorStore | null> {
     // Loaded here, not at the top: a LanceDB native binary that fails to load must cost
     // semantic search only, never the keyword engine that does not need it.
     let lance: typeof import('@lancedb/lancedb');
@@ -70,19 +75,22 @@ export class VectorStore {
     const db = await lance.connect(dir);
     const name = tableNameFor(modelId);
     const names = await db.tableNames();
-    const schema = new Schema([
+    const schemaOf = (dim: number) => new Schema([
       new Field('hash', new Utf8(), false),
-      new Field('vector', new FixedSizeList(dimension, new Field('item', new Float32(), true)), false),
+      new Field('vector', new FixedSizeList(dim, new Field('item', new Float32(), true)), false),
     ]);
     let table: lancedb.Table;
+    let dim: number;
     if (names.includes(name)) {
       table = await db.openTable(name);
+      dim = vectorDimension(await table.schema(), name);
     } else if (readOnly) {
       return null;
     } else {
-      table = await db.createEmptyTable(name, schema, { mode: 'create', existOk: true });
+      dim = typeof dimension === 'number' ? dimension : await dimension();
+      table = await db.createEmptyTable(name, schemaOf(dim), { mode: 'create', existOk: true });
     }
-    const store = new VectorStore(db, table, name, dimension, logger, arrow, schema);
+    const store = new VectorStore(db, table, name, dim, logger, arrow, schemaOf(dim));
     await store.reloadHashes();
     return store;
   }
@@ -228,4 +236,11 @@ export class VectorStore {
     this.table.close();
     this.db.close();
   }
+}
+
+/** The length of the `vector` column's lists; a table without one is damaged (the caller sets it aside). */
+function vectorDimension(schema: import('apache-arrow').Schema, table: string): number {
+  const type = schema.fields.find((f) => f.name === 'vector')?.type as { listSize?: unknown } | undefined;
+  if (typeof type?.listSize === 'number' && type.listSize > 0) return type.listSize;
+  throw new Error(`vector table ${table} has no fixed-size vector column`);
 }

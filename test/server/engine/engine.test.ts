@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { ErrorCode } from '../../../protocol/errors';
 import { fixtureModelDir, makeWorkspace, openEngine, SAMPLE, writeFiles } from './helpers';
 import { wholeWordPattern } from '../../../server/text/tokenizer';
+import { silentLogger } from '../../../server/engine/logger';
 
 test('indexes a workspace and finds code by identifier parts, docstring words and path', async () => {
   const ws = makeWorkspace(SAMPLE);
@@ -267,12 +268,22 @@ test('with a model, a restart followed by a pass with no changes keeps every vec
   const embedded = first.status().embeddedChunks;
   assert.ok(embedded > 0);
   await first.close();
+  const dimension = first.status().model.dimension;
+  assert.ok(dimension);
   for (let round = 0; round < 2; round++) {
-    const again = await openEngine([ws], { indexDir: first.indexDir, settings: { model } });
+    const infos: string[] = [];
+    const logger = { ...silentLogger, info: (m: string) => { infos.push(m); } };
+    const again = await openEngine([ws], { indexDir: first.indexDir, settings: { model }, logger });
     try {
       const pass = await again.index();
       assert.equal(pass.embeddedChunks, 0, 'nothing re-embedded');
+      // Nothing to embed, so the model is not loaded; its table still tells the dimension.
+      const loads = () => infos.filter((m) => /^Embedding model .* loaded/.test(m)).length;
+      assert.equal(loads(), 0, 'a pass with nothing to embed does not load the model');
+      assert.equal(again.status().model.dimension, dimension);
+      assert.equal(again.status().model.semantic, true);
       const r = await again.search({ query: 'sort dictionary by value', mode: 'semantic' });
+      assert.equal(loads(), 1, 'the first semantic query loads it');
       assert.equal(r.mode, 'semantic', r.notice);
       assert.ok(r.hits.length > 0);
       assert.equal(again.status().embeddedChunks, embedded);
