@@ -9,7 +9,7 @@
  * caller keeps keyword search.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConexusError, ErrorCode, describeIssues } from '../../protocol/errors';
 import type { Logger } from '../engine/logger';
 import { checkedEncoder, type Encode } from './checkedEncoder';
@@ -115,6 +115,7 @@ export async function loadEmbedder(spec: ModelSpec | ModelPlan, logger: Logger):
   let extractor: FeatureExtractor;
   let timer: NodeJS.Timeout | undefined;
   try {
+    if (loc.folder) await openFirstSessionDirectly(join(loc.folder, 'onnx', dtype === 'q8' ? 'model_quantized.onnx' : 'model.onnx'));
     const load = pipeline('feature-extraction', loc.name, { dtype, session_options: sessionOptions(staticModel) }) as unknown as Promise<FeatureExtractor>;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`loading took longer than ${LOAD_TIMEOUT_MS / 1000} s`)), LOAD_TIMEOUT_MS);
@@ -147,6 +148,25 @@ export async function loadEmbedder(spec: ModelSpec | ModelPlan, logger: Logger):
   logger.info(`Embedding model ${id} loaded (${dimension} dimensions, ${dtype}) in ${Date.now() - started} ms`);
   const encode = checkedEncoder(loc.folder, (text) => extractor.tokenizer.encode(text), logger);
   return new PipelineEmbedder(id, dimension, extractor, maxTokens, maxChars, Tensor as unknown as TensorCtor, encode, staticModel);
+}
+
+/**
+ * transformers.js keeps the promise of the first ONNX session a process creates and makes
+ * every later one wait on it, so when that first session fails (a corrupt model file)
+ * every model loaded afterwards fails with the same error, even once the user has fixed
+ * the setting, until the process restarts. So the first model file is opened by
+ * onnxruntime directly and released: a bad file is reported from here, and the first
+ * session transformers.js creates is one known to open.
+ */
+let firstSessionOpened = false;
+async function openFirstSessionDirectly(file: string): Promise<void> {
+  if (firstSessionOpened || typeof require !== 'function') return;
+  // onnxruntime-node is transformers.js's dependency; resolved from there, wherever npm put it.
+  const from = dirname(require.resolve('@huggingface/transformers'));
+  const ort = require(require.resolve('onnxruntime-node', { paths: [from] })) as typeof import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(file);
+  await session.release();
+  firstSessionOpened = true;
 }
 
 /**
