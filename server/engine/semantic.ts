@@ -38,8 +38,7 @@ export class SemanticIndex {
 
   /**
    * Finds the configured model and opens its vector table; never throws for a model
-   * problem. The model itself is loaded here only when its table has to be created (its
-   * dimension is needed); otherwise on the first embedding or semantic query.
+   * problem. The model itself is loaded on the first embedding or semantic query.
    */
   static async open(indexDir: string, settings: Settings, logger: Logger, readOnly: boolean): Promise<SemanticIndex> {
     const dir = path.join(indexDir, 'vectors');
@@ -56,16 +55,13 @@ export class SemanticIndex {
     }
     const index = new SemanticIndex(dir, plan, null, undefined, logger, readOnly);
     const model = index.model!;
-    const dimension = async () => (await model.get()).dimension;
     for (let attempt = 0; ; attempt++) {
       try {
-        index.vectors = await VectorStore.open(dir, vectorTableKey(model.id), dimension, logger, readOnly);
+        index.vectors = await VectorStore.open(dir, vectorTableKey(model.id), logger, readOnly);
         if (!index.vectors) index.offReason = 'no vectors yet for this model';
-        logger.info(`embedding model ${model.id} (dimension ${index.vectors?.dimension ?? 'not known yet'}); ${index.vectors?.size ?? 0} vectors stored`);
+        logger.info(`embedding model ${model.id}; ${index.vectors?.size ?? 0} vectors stored`);
         return index;
       } catch (err) {
-        // The model failed while the table was being created: `offReason` says why.
-        if (model.failure !== undefined) return index;
         // A native-module or table failure must not take keyword search down with it.
         if (err instanceof VectorBackendUnavailable) {
           logger.warn(`semantic search is off: ${err.message}`);
@@ -91,7 +87,7 @@ export class SemanticIndex {
   queryEmbedder(): Pick<Embedder, 'embed'> | null {
     const model = this.model;
     if (!model || model.failure !== undefined) return null;
-    return { embed: async (texts) => (await model.get(this.vectors?.dimension)).embed(texts) };
+    return { embed: async (texts) => (await model.get(this.vectors?.dimension ?? undefined)).embed(texts) };
   }
 
   /** Loads the model in the background, so a long-running engine's first query does not wait for it. */
@@ -129,9 +125,7 @@ export class SemanticIndex {
   async reload(): Promise<void> {
     if (this.vectors) await this.vectors.reloadHashes();
     else if (this.model && this.model.failure === undefined && this.readOnly) {
-      // Read-only opening never creates a table, so it never needs the model's dimension.
-      const noDimension = () => Promise.reject(new Error('a reader does not create vector tables'));
-      this.vectors = await VectorStore.open(this.dir, vectorTableKey(this.model.id), noDimension, this.logger, true);
+      this.vectors = await VectorStore.open(this.dir, vectorTableKey(this.model.id), this.logger, true);
     }
   }
 

@@ -45,21 +45,27 @@ export class VectorStore {
 
   private constructor(
     private readonly db: lancedb.Connection,
-    private table: lancedb.Table,
+    /** Null until the first write creates it (see `open`). */
+    private table: lancedb.Table | null,
     readonly tableName: string,
-    readonly dimension: number,
     private readonly logger: Logger,
     private readonly arrow: typeof import('apache-arrow'),
-    private readonly schema: import('apache-arrow').Schema,
+    private schema: import('apache-arrow').Schema | null,
   ) {}
 
+  /** The table's vector length; null before the first vector is written. */
+  get dimension(): number | null {
+    return this.schema ? vectorDimension(this.schema, this.tableName) : null;
+  }
+
   /**
-   * Opens (or creates) the table for `modelId` under `dir` and loads the set of stored
-   * hashes. An existing table keeps the dimension it was made with; `dimension` is asked
-   * for only when the table has to be created, so a caller can put off loading the model
-   * that knows it until something is embedded.
+   * Opens the table for `modelId` under `dir` and loads the set of stored hashes; null
+   * for a reader when there is no table yet. A writer without a table gets a store whose
+   * table is created by its first write, with that vector's length as the dimension: so
+   * the embedding model, which knows the length, need not be loaded before something is
+   * embedded (on a cold index, not until the text index is built and its workers gone).
    */
-  static async open(dir: string, modelId: string, dimension: number | (() => Promise<number>), logger: Logger, readOnly = false): Promise<VectorStore | null> {
+  static async open(dir: string, modelId: string, logger: Logger, readOnly = false): Promise<VectorStore | null> {
     // Loaded here, not at the top: a LanceDB native binary that fails to load must cost
     // semantic search only, never the keyword engine that does not need it.
     let lance: typeof import('@lancedb/lancedb');
@@ -71,32 +77,34 @@ export class VectorStore {
     } catch (err) {
       throw new VectorBackendUnavailable(`the LanceDB native module could not be loaded (${(err as Error).message.split('\n')[0]}); reinstall the extension (or run npm ci) for semantic search`, { cause: err });
     }
-    const { Field, FixedSizeList, Float32, Schema, Utf8 } = arrow;
     const db = await lance.connect(dir);
     const name = tableNameFor(modelId);
-    const names = await db.tableNames();
-    const schemaOf = (dim: number) => new Schema([
-      new Field('hash', new Utf8(), false),
-      new Field('vector', new FixedSizeList(dim, new Field('item', new Float32(), true)), false),
-    ]);
-    let table: lancedb.Table;
-    let dim: number;
-    if (names.includes(name)) {
-      table = await db.openTable(name);
-      dim = vectorDimension(await table.schema(), name);
-    } else if (readOnly) {
-      return null;
-    } else {
-      dim = typeof dimension === 'number' ? dimension : await dimension();
-      table = await db.createEmptyTable(name, schemaOf(dim), { mode: 'create', existOk: true });
+    if (!(await db.tableNames()).includes(name)) {
+      return readOnly ? null : new VectorStore(db, null, name, logger, arrow, null);
     }
-    const store = new VectorStore(db, table, name, dim, logger, arrow, schemaOf(dim));
+    const table = await db.openTable(name);
+    const schema = await table.schema();
+    vectorDimension(schema, name);
+    const store = new VectorStore(db, table, name, logger, arrow, schema);
     await store.reloadHashes();
     return store;
   }
 
+  /** Creates the table for vectors of `dimension` numbers (on the first write). */
+  private async createTable(dimension: number): Promise<lancedb.Table> {
+    const { Field, FixedSizeList, Float32, Schema, Utf8 } = this.arrow;
+    const schema = new Schema([
+      new Field('hash', new Utf8(), false),
+      new Field('vector', new FixedSizeList(dimension, new Field('item', new Float32(), true)), false),
+    ]);
+    this.table = await this.db.createEmptyTable(this.tableName, schema, { mode: 'create', existOk: true });
+    this.schema = await this.table.schema();
+    return this.table;
+  }
+
   /** Re-reads which hashes have vectors (after another process wrote, or on open). */
   async reloadHashes(): Promise<void> {
+    if (!this.table) return;
     const rows = await this.table.query().select(['hash']).toArray();
     this.known = new Set(rows.map((r) => String(r.hash)));
     this.changes++;
@@ -132,7 +140,8 @@ export class VectorStore {
     const rows = this.pending;
     this.pending = [];
     try {
-      await this.table.add(this.batchOf(rows));
+      const table = this.table ?? await this.createTable(rows[0].vector.length);
+      await table.add(this.batchOf(rows));
     } catch (err) {
       // Not stored after all: the next pass embeds these hashes again.
       for (const r of rows) this.known.delete(r.hash);
@@ -149,18 +158,18 @@ export class VectorStore {
    */
   private batchOf(rows: Array<{ hash: string; vector: Float32Array }>): import('apache-arrow').Table {
     const { makeData, RecordBatch, Struct, Table, vectorFromArray, Utf8 } = this.arrow;
-    const dim = this.dimension;
+    const dim = this.dimension!;
     const flat = new Float32Array(rows.length * dim);
     rows.forEach((r, i) => {
       if (r.vector.length !== dim) throw new Error(`the embedding model gave a vector of ${r.vector.length} numbers for a table of ${dim}; nothing was written (delete the index folder and index again if the model changed)`);
       flat.set(r.vector, i * dim);
     });
-    const [hashField, vectorField] = this.schema.fields;
+    const [hashField, vectorField] = this.schema!.fields;
     const hashes = vectorFromArray(rows.map((r) => r.hash), new Utf8()).data[0];
     const items = makeData({ type: (vectorField.type as import('apache-arrow').FixedSizeList).children[0].type, length: flat.length, data: flat });
     const vectors = makeData({ type: vectorField.type, length: rows.length, nullCount: 0, child: items });
     const struct = makeData({ type: new Struct([hashField, vectorField]), length: rows.length, nullCount: 0, children: [hashes, vectors] });
-    return new Table([new RecordBatch(this.schema, struct)]);
+    return new Table([new RecordBatch(this.schema!, struct)]);
   }
 
   /**
@@ -194,7 +203,7 @@ export class VectorStore {
     await this.flush();
     for (let i = 0; i < orphans.length; i += 1000) {
       const list = orphans.slice(i, i + 1000).map((h) => `'${h.replace(/'/g, "''")}'`).join(',');
-      await this.table.delete(`hash IN (${list})`);
+      await this.table!.delete(`hash IN (${list})`);
     }
     for (const h of orphans) this.known.delete(h);
     this.changes++;
@@ -205,6 +214,7 @@ export class VectorStore {
   /** Compacts fragments and prunes old versions so disk use stays bounded over long runs. */
   async compact(): Promise<void> {
     this.writesSinceCompact = 0;
+    if (!this.table) return;
     try {
       await this.table.optimize({ cleanupOlderThan: new Date(Date.now() - VERSION_GRACE_MS) });
     } catch (err) {
@@ -214,6 +224,7 @@ export class VectorStore {
 
   /** Nearest neighbours of a (normalised) query vector by cosine similarity. */
   async search(vector: Float32Array, limit: number): Promise<VectorHit[]> {
+    if (!this.table) return [];
     const rows = await this.table.vectorSearch(Array.from(vector)).distanceType('cosine').select(['hash', '_distance']).limit(limit).toArray();
     return rows.map((r) => ({ hash: String(r.hash), similarity: 1 - Number(r._distance) }));
   }
@@ -233,7 +244,7 @@ export class VectorStore {
   /** Writes what is queued and closes the connection. */
   async close(): Promise<void> {
     await this.flush();
-    this.table.close();
+    this.table?.close();
     this.db.close();
   }
 }

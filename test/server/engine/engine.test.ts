@@ -1,11 +1,13 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { ErrorCode } from '../../../protocol/errors';
 import { fixtureModelDir, makeWorkspace, openEngine, SAMPLE, writeFiles } from './helpers';
 import { wholeWordPattern } from '../../../server/text/tokenizer';
 import { silentLogger } from '../../../server/engine/logger';
+import { makeFixtureModel } from '../../fixtures/model/makeFixtureModel';
 
 test('indexes a workspace and finds code by identifier parts, docstring words and path', async () => {
   const ws = makeWorkspace(SAMPLE);
@@ -165,6 +167,26 @@ test('without a model, semantic requests fall back to keyword search and say why
     assert.match(r.notice ?? '', /semantic search is off/);
     assert.equal(engine.status().model.semantic, false);
     assert.ok(engine.status().model.reason);
+  } finally {
+    await engine.close();
+  }
+});
+
+test('a model that fails to load when first needed leaves keyword search working and status saying why', async () => {
+  const model = await makeFixtureModel(fs.mkdtempSync(path.join(os.tmpdir(), 'conexus-badmodel-')));
+  fs.writeFileSync(path.join(model, 'onnx', 'model.onnx'), 'this is not a protobuf');
+  const engine = await openEngine([makeWorkspace(SAMPLE)], { settings: { model } });
+  try {
+    const pass = await engine.index();
+    assert.equal(pass.embeddedChunks, 0);
+    assert.ok(engine.status().chunks > 0, 'the text index was built before the model was needed');
+    const status = engine.status().model;
+    assert.equal(status.semantic, false);
+    assert.match(status.reason ?? '', /Could not load embedding model/);
+    const r = await engine.search({ query: 'session' });
+    assert.equal(r.mode, 'keyword');
+    assert.match(r.notice ?? '', /semantic search is off \(Could not load embedding model/);
+    assert.ok(r.hits.length > 0);
   } finally {
     await engine.close();
   }

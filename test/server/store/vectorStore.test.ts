@@ -34,7 +34,7 @@ async function fill(store: VectorStore, offset = 0): Promise<void> {
 test('a bulk run writes without compacting and compacts once at its end', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conexus-vec-'));
   dirs.push(dir);
-  const store = (await VectorStore.open(dir, 'model#text2', 4, silentLogger))!;
+  const store = (await VectorStore.open(dir, 'model#text2', silentLogger))!;
   store.beginBulk();
   await fill(store);
   assert.ok(await fragments(dir, store) >= 5, 'one fragment per commit while the run lasts');
@@ -48,11 +48,11 @@ test('a bulk run writes without compacting and compacts once at its end', async 
 test('outside a bulk run, commits are compacted as they pile up', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conexus-vec-'));
   dirs.push(dir);
-  const store = (await VectorStore.open(dir, 'model#text2', 4, silentLogger))!;
+  const store = (await VectorStore.open(dir, 'model#text2', silentLogger))!;
   await fill(store);
   assert.ok(await fragments(dir, store) <= 2, 'compacted after the fourth commit');
   await store.close();
-  const reopened = (await VectorStore.open(dir, 'model#text2', 4, silentLogger))!;
+  const reopened = (await VectorStore.open(dir, 'model#text2', silentLogger))!;
   assert.equal(reopened.size, ROWS, 'every vector survives compaction');
   await reopened.close();
 });
@@ -60,7 +60,7 @@ test('outside a bulk run, commits are compacted as they pile up', async () => {
 test('vectors read back exactly as written, keyed by their hash; a vector of the wrong size is refused', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conexus-vec-'));
   dirs.push(dir);
-  const store = (await VectorStore.open(dir, 'model#text2', 4, silentLogger))!;
+  const store = (await VectorStore.open(dir, 'model#text2', silentLogger))!;
   const written = new Map<string, Float32Array>();
   for (let i = 0; i < 50; i++) {
     const v = Float32Array.of(Math.cos(i), Math.sin(i), (i % 5) / 5, 0.25);
@@ -83,4 +83,24 @@ test('vectors read back exactly as written, keyed by their hash; a vector of the
   assert.equal(store.has('short'), false, 'a write that failed is not counted as stored, so it is embedded again');
   assert.equal(store.size, 50);
   await store.close();
+});
+
+test('the table is created by the first write, with its vectors\' length; a reader finds nothing before that', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conexus-vec-'));
+  dirs.push(dir);
+  const store = (await VectorStore.open(dir, 'model#text2', silentLogger))!;
+  assert.equal(store.dimension, null);
+  assert.equal(store.size, 0);
+  assert.deepEqual(await store.search(Float32Array.of(1, 0, 0), 3), [], 'searching before any write finds nothing, without error');
+  assert.equal(await VectorStore.open(dir, 'model#text2', silentLogger, true), null, 'no table yet for a reader');
+  await store.put('a', Float32Array.of(1, 0, 0));
+  await store.put('b', Float32Array.of(0, 1, 0));
+  await store.flush();
+  assert.equal(store.dimension, 3);
+  await store.close();
+  const reader = (await VectorStore.open(dir, 'model#text2', silentLogger, true))!;
+  assert.equal(reader.dimension, 3, 'an existing table tells its dimension');
+  assert.equal(reader.size, 2);
+  assert.equal((await reader.search(Float32Array.of(0, 1, 0), 1))[0].hash, 'b');
+  await reader.close();
 });
