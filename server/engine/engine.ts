@@ -11,24 +11,23 @@ import type { IndexProgress, IndexState, IndexStatus } from '../../protocol/stat
 import { ConexusError, ErrorCode } from '../../protocol/errors';
 import { configureGrammars } from '../chunk/grammars';
 import { parseSearchParams, search } from '../search/search';
-import { ChunkStore, type ChunkRecord } from '../store/chunkStore';
+import type { ChunkStore } from '../store/chunkStore';
 import { ChunkTexts } from '../store/chunkTexts';
-import { defaultIndexDir, ensureIndexFolder, folderBytes, prepareIndexDir, quarantine } from '../store/indexDir';
+import { defaultIndexDir, ensureIndexFolder, folderBytes, prepareIndexDir } from '../store/indexDir';
 import { WriterLock } from '../store/lock';
-import { CorruptSnapshotError, currentSnapshotStamp, loadSnapshotBody, loadSnapshotHead, saveSnapshot } from '../store/snapshot';
-import { TEXT_INDEX_VERSION, TextIndex } from '../text/textIndex';
+import { currentSnapshotStamp } from '../store/snapshot';
 import { IgnoreRules } from '../walk/ignoreRules';
 import { resolveRoots } from '../walk/roots';
 import type { Root } from '../walk/types';
 import type { CatalogFile, EngineApi, EngineOptions, IndexSummary, StatusListener, StoredChunk } from './api';
 import { CatalogView } from './catalogView';
-import { runIndexPass, toTextDoc } from './indexer';
+import { IndexBody } from './indexBody';
+import { runIndexPass } from './indexer';
 import { defaultPoolSize, IndexPool } from './indexPool';
 import { silentLogger, type Logger } from './logger';
 import { SemanticIndex } from './semantic';
 import { summariseSkips } from './skips';
 import { Watching } from './watching';
-import * as fs from 'node:fs';
 
 /** Quiet period after the last change before a snapshot is written (watch mode). */
 const PERSIST_DEBOUNCE_MS = 3000;
@@ -36,10 +35,9 @@ const PERSIST_DEBOUNCE_MS = 3000;
 /** See the file comment. Open with `Engine.open`. */
 export class Engine implements EngineApi {
   readonly roots: Root[];
-  private store = new ChunkStore();
-  private text = new TextIndex();
+  private readonly body: IndexBody;
   /** Chunk texts, rebuilt from the files of whatever catalog is current. */
-  private readonly texts = new ChunkTexts((path) => this.store.file(path)?.absPath);
+  private readonly texts = new ChunkTexts((path) => this.body.store.file(path)?.absPath);
   private readonly rulesByRoot = new Map<Root, IgnoreRules>();
   private readonly listeners = new Set<StatusListener>();
   private readonly indexedListeners = new Set<(e: { changed: number; removed: number; paths: string[] }) => void>();
@@ -51,17 +49,9 @@ export class Engine implements EngineApi {
   private paused = false;
   private rescanOnResume = false;
   private closed = false;
-  private dirty = false;
   private persistTimer: NodeJS.Timeout | null = null;
   /** Serialises index passes: each pass starts after the previous one settles. */
   private chain: Promise<unknown> = Promise.resolve();
-  private snapshotStamp: string | null = null;
-  /** The generation on disk whose chunks and text index are not loaded yet. */
-  private pendingBody: { generation: number; textIndexVersion: number; counts: { files: number; chunks: number; embedded: number } } | null = null;
-  /** The generation the in-memory state was loaded from or last saved as. */
-  private generation: number | null = null;
-  /** True when only catalog metadata (mtimes, skips) changed since the last save. */
-  private catalogDirty = false;
   private readonly watching: Watching;
   private readonly pool: IndexPool;
   private readonly view: CatalogView;
@@ -76,9 +66,10 @@ export class Engine implements EngineApi {
     private readonly semantic: SemanticIndex,
   ) {
     this.roots = roots;
+    this.body = new IndexBody(indexDir, logger, lock !== null);
     this.pool = new IndexPool(defaultPoolSize(), logger);
     this.watching = new Watching(this.roots, (r) => this.rules(r), logger, (paths, rescan) => this.onWatchBatch(paths, rescan));
-    this.view = new CatalogView({ roots, texts: this.texts, store: () => this.store, text: () => this.text, ensureBody: () => this.ensureBody() });
+    this.view = new CatalogView({ roots, texts: this.texts, store: () => this.body.store, text: () => this.body.text, ensureBody: () => this.ensureBody() });
   }
 
   /** Opens the index for `roots`, creating or repairing it as needed. */
@@ -97,7 +88,7 @@ export class Engine implements EngineApi {
     prepareIndexDir(indexDir, roots.map((r) => r.absPath), logger, lock === null);
     const semantic = await SemanticIndex.open(indexDir, settings, logger, lock === null);
     const engine = new Engine(roots, indexDir, settings, logger, lock, semantic);
-    engine.loadSnapshot();
+    engine.lastUpdated = engine.body.loadHead();
     engine.state = 'ready';
     engine.indexBytes = folderBytes(indexDir);
     return engine;
@@ -114,64 +105,9 @@ export class Engine implements EngineApi {
     return r;
   }
 
-  /**
-   * Loads the current snapshot's catalog; the chunks and the text index (most of the
-   * bytes) are loaded on first need, so a no-change re-index or a status call stays
-   * fast. A damaged snapshot is quarantined and the index rebuilt by the next pass.
-   */
-  private loadSnapshot(): void {
-    try {
-      this.snapshotStamp = currentSnapshotStamp(this.indexDir);
-      const head = loadSnapshotHead(this.indexDir);
-      this.store = new ChunkStore();
-      this.text = new TextIndex();
-      this.pendingBody = null;
-      if (!head) return;
-      this.store = ChunkStore.from(head.files, head.skipped, head.nextChunkId);
-      this.pendingBody = { generation: head.generation, textIndexVersion: head.textIndexVersion, counts: head.counts };
-      this.generation = head.generation;
-      this.lastUpdated = head.savedAt;
-    } catch (err) {
-      if (!(err instanceof CorruptSnapshotError)) throw err;
-      this.resetAfterCorruption(err);
-    }
-  }
-
   /** Loads chunks and the text index if they are still on disk only. */
   private ensureBody(): void {
-    const pending = this.pendingBody;
-    if (!pending) return;
-    this.pendingBody = null;
-    try {
-      const body = loadSnapshotBody(this.indexDir, pending.generation);
-      this.store.attachChunks(body.chunks);
-      if (pending.textIndexVersion === TEXT_INDEX_VERSION) this.text.load(body.textIndex);
-      else {
-        // Tokenizing changed since this index was saved: rebuild the text index from the
-        // chunks and save it at the next opportunity so the rebuild happens once.
-        this.text.addAll(body.chunks.map((c) => toTextDoc(c, savedText(c) ?? this.texts.text(c) ?? '')));
-        this.texts.clear();
-        if (this.lock) this.dirty = true;
-      }
-    } catch (err) {
-      if (!(err instanceof CorruptSnapshotError)) throw err;
-      this.resetAfterCorruption(err);
-    }
-  }
-
-  private resetAfterCorruption(err: CorruptSnapshotError): void {
-    this.store = new ChunkStore();
-    this.text = new TextIndex();
-    this.pendingBody = null;
-    this.generation = null;
-    if (this.lock) {
-      // Only the snapshot is suspect. Vectors are keyed by content hash and checked on
-      // their own, so they stay and the rebuild reuses them instead of re-embedding.
-      quarantine(this.indexDir, err.message, this.logger, (name) => name === 'CURRENT' || /^snap-\d+$/.test(name));
-      this.dirty = true;
-    } else {
-      this.logger.warn(`${err.message}; the writer will rebuild it`);
-    }
+    this.body.ensure(this.texts);
   }
 
   index(opts: { signal?: AbortSignal; paths?: string[] } = {}): Promise<IndexSummary> {
@@ -190,39 +126,39 @@ export class Engine implements EngineApi {
     this.setState('indexing');
     try {
       const pass = await runIndexPass({
-        roots: this.roots, rules: (r) => this.rules(r), settings: this.settings, store: this.store, text: this.text,
+        roots: this.roots, rules: (r) => this.rules(r), settings: this.settings, store: this.body.store, text: this.body.text,
         pool: this.pool, logger: this.logger, loadAll: () => this.ensureBody(), signal, progress: (p) => this.setProgress(p), shouldStop: () => this.paused || this.closed,
       }, paths);
-      this.text.vacuumIfDirty();
+      this.body.text.vacuumIfDirty();
       // Workers hold tree-sitter's WebAssembly heaps; ending them returns that memory.
       await this.pool.close();
       if (pass.leftover.length) this.watching.requeue(pass.leftover);
       const tEmbed = performance.now();
       // Vectors can be missing while the chunks are still on disk: a new model, a vector
       // table rebuilt after damage, or a pass stopped before embedding finished.
-      const pb = this.pendingBody;
+      const pb = this.body.pending;
       if (pb && this.semantic.vectors && (this.semantic.vectors.size === 0 || pb.counts.embedded < pb.counts.chunks)) this.ensureBody();
       // With the chunks still on disk the snapshot says every chunk has its vector, so
       // there is nothing to embed; and pruning against a store without its chunks would
       // take every stored vector for an orphan.
-      const embedded = this.pendingBody ? 0 : await this.semantic.embedMissing(this.store, this.texts, {
+      const embedded = this.body.pending ? 0 : await this.semantic.embedMissing(this.body.store, this.texts, {
         signal, progress: (p) => this.setProgress(p), shouldStop: () => this.paused || this.closed,
       });
       const embedMs = performance.now() - tEmbed;
       const changed = pass.changedFiles + pass.removedFiles > 0 || embedded > 0;
-      if (changed) this.dirty = true;
-      else if (pass.catalogChanged) this.catalogDirty = true;
+      if (changed) this.body.dirty = true;
+      else if (pass.catalogChanged) this.body.catalogDirty = true;
       const tw = performance.now();
       if (paths === undefined) await this.persist();
-      else if (this.dirty || this.catalogDirty) this.schedulePersist();
+      else if (this.body.dirty || this.body.catalogDirty) this.schedulePersist();
       const writeMs = pass.timings.write + (performance.now() - tw);
       this.lastUpdated = new Date().toISOString();
       this.progress = null;
       this.setState(this.paused ? 'paused' : 'ready');
       if (changed) for (const l of this.indexedListeners) l({ changed: pass.changedFiles, removed: pass.removedFiles, paths: paths ?? [] });
       return {
-        files: this.store.fileCount, chunks: this.pendingBody?.counts.chunks ?? this.store.chunkCount, changedFiles: pass.changedFiles,
-        removedFiles: pass.removedFiles, embeddedChunks: embedded, skipped: countSkips(this.store),
+        files: this.body.store.fileCount, chunks: this.body.chunkCount, changedFiles: pass.changedFiles,
+        removedFiles: pass.removedFiles, embeddedChunks: embedded, skipped: countSkips(this.body.store),
         timings: {
           walk: round(pass.timings.walk), read: round(pass.timings.read), parse: round(pass.timings.parse),
           embed: round(embedMs), write: round(writeMs), total: round(performance.now() - t0),
@@ -239,27 +175,15 @@ export class Engine implements EngineApi {
 
   /** Writes a snapshot now (and the vector table's queued rows). */
   private async persist(): Promise<void> {
-    if (!this.lock || !(this.dirty || this.catalogDirty)) return;
+    if (!this.lock || !(this.body.dirty || this.body.catalogDirty)) return;
     if (this.persistTimer) clearTimeout(this.persistTimer);
     this.persistTimer = null;
-    const full = this.dirty || this.pendingBody === null || this.generation === null;
-    const wasDirty = this.dirty;
-    this.dirty = false;
-    this.catalogDirty = false;
     try {
-      await this.semantic.flush(this.store);
-      this.generation = await saveSnapshot(this.indexDir, {
-        files: [...this.store.allFiles()], skipped: this.store.skipped, nextChunkId: this.store.nextChunkId,
-        textIndexVersion: full ? TEXT_INDEX_VERSION : this.pendingBody!.textIndexVersion, embedded: this.embeddedCount(),
-        body: full ? { chunks: [...this.store.allChunks()], textParts: this.text.jsonParts() } : null,
-        bodyFrom: full ? undefined : this.generation!,
-      });
-      if (this.pendingBody) this.pendingBody = { ...this.pendingBody, generation: this.generation };
-      this.snapshotStamp = currentSnapshotStamp(this.indexDir);
+      await this.semantic.flush(this.body.store);
+      await this.body.save(this.embeddedCount());
       this.indexBytes = folderBytes(this.indexDir);
     } catch (err) {
-      this.dirty = wasDirty;
-      this.catalogDirty = true;
+      this.body.catalogDirty = true;
       const code = (err as NodeJS.ErrnoException).code;
       this.lastError = `could not save the index (${code ?? (err as Error).message}); the previous index is intact and search keeps working${code === 'ENOSPC' ? '; free disk space' : ''}`;
       this.logger.error('saving the index failed', err);
@@ -282,7 +206,7 @@ export class Engine implements EngineApi {
     if (!this.lock) await this.followWriter();
     this.ensureBody();
     return search({
-      store: this.store, text: this.text, texts: this.texts, vectors: this.semantic.vectors, embedder: this.semantic.queryEmbedder(),
+      store: this.body.store, text: this.body.text, texts: this.texts, vectors: this.semantic.vectors, embedder: this.semantic.queryEmbedder(),
       semanticOffReason: this.semantic.offReason,
     }, parsed, signal);
   }
@@ -290,8 +214,9 @@ export class Engine implements EngineApi {
   /** A reader reloads when the writer has saved a newer snapshot. */
   private async followWriter(): Promise<void> {
     const stamp = currentSnapshotStamp(this.indexDir);
-    if (stamp === this.snapshotStamp) return;
-    this.loadSnapshot();
+    if (stamp === this.body.snapshotStamp) return;
+    const savedAt = this.body.loadHead();
+    if (savedAt) this.lastUpdated = savedAt;
     await this.semantic.reload();
   }
 
@@ -300,10 +225,10 @@ export class Engine implements EngineApi {
       state: this.state,
       roots: this.roots.map((r) => r.absPath),
       indexDir: this.indexDir,
-      files: this.store.fileCount,
-      chunks: this.pendingBody?.counts.chunks ?? this.store.chunkCount,
+      files: this.body.store.fileCount,
+      chunks: this.body.chunkCount,
       embeddedChunks: this.embeddedCount(true),
-      skipped: summariseSkips(this.store.skipped),
+      skipped: summariseSkips(this.body.store.skipped),
       model: this.semantic.modelStatus(),
       indexBytes: this.indexBytes,
       lastUpdated: this.lastUpdated,
@@ -320,11 +245,12 @@ export class Engine implements EngineApi {
    * while vectors are being added each count is a walk over every chunk.
    */
   private embeddedCount(forStatus = false): number {
-    if (this.pendingBody) return this.semantic.vectors ? this.pendingBody.counts.embedded : 0;
+    const pending = this.body.pending;
+    if (pending) return this.semantic.vectors ? pending.counts.embedded : 0;
     const now = performance.now();
     const last = this.lastEmbeddedCount;
     if (forStatus && this.state === 'indexing' && last && now - last.at < 1000) return last.count;
-    const count = this.semantic.embeddedCount(this.store);
+    const count = this.semantic.embeddedCount(this.body.store);
     this.lastEmbeddedCount = { at: now, count };
     return count;
   }
@@ -399,11 +325,8 @@ export class Engine implements EngineApi {
   async clear(): Promise<void> {
     this.assertWritable('clear');
     await this.chain;
-    this.pendingBody = null;
-    this.store.clear();
-    this.text = new TextIndex();
+    this.body.clear();
     await this.semantic.clear();
-    this.dirty = true;
     await this.persist();
     this.setState('ready');
   }
@@ -451,12 +374,6 @@ export class Engine implements EngineApi {
         `another process (pid ${WriterLock.owner(this.indexDir) ?? 'unknown'}) owns the index at ${this.indexDir}; it keeps the index current, so ${what} there (or close it first)`);
     }
   }
-}
-
-/** The text an index saved by an older version kept with each chunk, if any. */
-function savedText(c: ChunkRecord): string | undefined {
-  const t = (c as { text?: unknown }).text;
-  return typeof t === 'string' ? t : undefined;
 }
 
 function countSkips(store: ChunkStore): Record<string, number> {
