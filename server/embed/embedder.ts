@@ -9,10 +9,11 @@
  * caller keeps keyword search.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ConexusError, ErrorCode, describeIssues } from '../../protocol/errors';
 import type { Logger } from '../engine/logger';
 import { checkedEncoder, type Encode } from './checkedEncoder';
+import { onnxRuntime, reusingRunner, type ReusingRun } from './outputReuse';
 import { LITTLE_ENDIAN, meanPoolNormalize, type MaskTensor } from './pooling';
 import { ModelSpecSchema, chooseDtype, modelId, resolveModel, type ModelLocation } from './modelLocation';
 
@@ -161,9 +162,8 @@ export async function loadEmbedder(spec: ModelSpec | ModelPlan, logger: Logger):
 let firstSessionOpened = false;
 async function openFirstSessionDirectly(file: string): Promise<void> {
   if (firstSessionOpened || typeof require !== 'function') return;
-  // onnxruntime-node is transformers.js's dependency; resolved from there, wherever npm put it.
-  const from = dirname(require.resolve('@huggingface/transformers'));
-  const ort = require(require.resolve('onnxruntime-node', { paths: [from] })) as typeof import('onnxruntime-node');
+  const ort = onnxRuntime();
+  if (!ort) return;
   const session = await ort.InferenceSession.create(file);
   await session.release();
   firstSessionOpened = true;
@@ -192,6 +192,9 @@ function isStaticModel(folder: string | null): boolean {
 /** An `Embedder` over a loaded transformers.js pipeline. */
 class PipelineEmbedder implements Embedder {
   private disposed = false;
+  /** Runs the session into one reused output buffer (outputReuse.ts); null for models it does not handle. */
+  private reuse: ReusingRun | null;
+  private reuseProven = false;
 
   constructor(
     readonly id: string,
@@ -210,7 +213,9 @@ class PipelineEmbedder implements Embedder {
      * behind all shrink with the sequence. Contextual models always see the full sequence.
      */
     private readonly distinctTokens = false,
-  ) {}
+  ) {
+    this.reuse = reusingRunner(extractor.model, dimension);
+  }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
     if (this.disposed) throw new Error('Embedder used after dispose(); load a new one.');
@@ -220,21 +225,34 @@ class PipelineEmbedder implements Embedder {
     const batches: number[][] = [];
     for (let start = 0; start < order.length; start += BATCH_SIZE) batches.push(order.slice(start, start + BATCH_SIZE));
     // The pipeline's own steps — tokenise, pad, truncate to model_max_length, run the model — with a faster,
-    // arithmetically identical mean pooling (see pooling.ts). onnxruntime runs off the JavaScript thread, so
-    // the next batch is tokenised while the model works on the current one: on two cores that overlaps the
-    // two most expensive steps.
-    let next = batches.length ? this.tokenize(this.prepare(texts, batches[0])) : null;
-    for (let b = 0; b < batches.length; b++) {
-      const inputs = next!;
-      const running = this.extractor.model(inputs);
-      next = b + 1 < batches.length ? this.tokenize(this.prepare(texts, batches[b + 1])) : null;
-      const outputs = await running;
-      const states = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
-      if (!states) throw new Error(`Embedding model ${this.id} returned no last_hidden_state; choose a feature-extraction model.`);
+    // arithmetically identical mean pooling (see pooling.ts). Pooling finishes before the next batch runs, so
+    // the output buffer the runs share (outputReuse.ts) is never overwritten while it is read.
+    for (const batch of batches) {
+      const inputs = this.tokenize(this.prepare(texts, batch));
+      const states = await this.forward(inputs);
       const vectors = meanPoolNormalize(states, inputs.attention_mask);
-      for (let j = 0; j < batches[b].length; j++) out[batches[b][j]] = vectors[j];
+      for (let j = 0; j < batch.length; j++) out[batch[j]] = vectors[j];
     }
     return out;
+  }
+
+  /** The model's token vectors for a batch: into the reused buffer where it can, else through transformers.js. */
+  private async forward(inputs: { input_ids: unknown; attention_mask: MaskTensor }): Promise<TensorLike> {
+    if (this.reuse) {
+      try {
+        const states = await this.reuse(inputs);
+        this.reuseProven = true;
+        return states;
+      } catch (err) {
+        if (this.reuseProven) throw err;
+        // The session would not write into a float32 buffer (another output type): use transformers.js from now on.
+        this.reuse = null;
+      }
+    }
+    const outputs = await this.extractor.model(inputs);
+    const states = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
+    if (!states) throw new Error(`Embedding model ${this.id} returned no last_hidden_state; choose a feature-extraction model.`);
+    return states;
   }
 
   /** Texts of one batch, cut to the character bound; an empty text becomes a space so it still gets the model's own output. */
