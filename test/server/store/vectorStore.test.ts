@@ -10,13 +10,13 @@ import * as path from 'node:path';
 import { after, test } from 'node:test';
 import * as lancedb from '@lancedb/lancedb';
 import { silentLogger } from '../../../server/engine/logger';
-import { VectorStore } from '../../../server/store/vectorStore';
+import { VectorStore, WRITE_BATCH } from '../../../server/store/vectorStore';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-/** 4,096 rows make one commit (WRITE_BATCH); five commits are enough to trigger a compaction. */
-const ROWS = 4096 * 5;
+/** WRITE_BATCH rows make one commit; five commits are enough to trigger a compaction. */
+const ROWS = WRITE_BATCH * 5;
 
 async function fragments(dir: string, store: VectorStore): Promise<number> {
   const db = await lancedb.connect(dir);
@@ -37,10 +37,14 @@ test('a bulk run writes without compacting and compacts once at its end', async 
   const store = (await VectorStore.open(dir, 'model#text2', silentLogger))!;
   store.beginBulk();
   await fill(store);
+  // A part batch still queued when the run ends: its write belongs to the run.
+  for (let i = 0; i < 100; i++) await store.put(`extra${i}`, Float32Array.of(0, 1, 0, 1));
   assert.ok(await fragments(dir, store) >= 5, 'one fragment per commit while the run lasts');
   await store.endBulk();
   assert.equal(await fragments(dir, store), 1);
-  assert.equal(store.size, ROWS);
+  // The run's superseded files are gone with its old versions: one data file remains.
+  assert.equal(fs.readdirSync(path.join(dir, `${store.tableName}.lance`, 'data')).length, 1);
+  assert.equal(store.size, ROWS + 100);
   assert.equal((await store.search(Float32Array.of(1, 0, 0, 1), 3)).length, 3);
   await store.close();
 });
