@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { ConexusError, ErrorCode, describeIssues } from '../../protocol/errors';
 import type { Logger } from '../engine/logger';
 import { checkedEncoder, type Encode } from './checkedEncoder';
-import { onnxRuntime, reusingRunner, type ReusingRun } from './outputReuse';
+import { reusingRunner, type ReusingRun } from './outputReuse';
 import { LITTLE_ENDIAN, meanPoolNormalize, type MaskTensor } from './pooling';
 import { ModelSpecSchema, chooseDtype, modelId, resolveModel, type ModelLocation } from './modelLocation';
 
@@ -116,7 +116,6 @@ export async function loadEmbedder(spec: ModelSpec | ModelPlan, logger: Logger):
   let extractor: FeatureExtractor;
   let timer: NodeJS.Timeout | undefined;
   try {
-    if (loc.folder) await openFirstSessionDirectly(join(loc.folder, 'onnx', dtype === 'q8' ? 'model_quantized.onnx' : 'model.onnx'));
     const load = pipeline('feature-extraction', loc.name, { dtype, session_options: sessionOptions(staticModel) }) as unknown as Promise<FeatureExtractor>;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`loading took longer than ${LOAD_TIMEOUT_MS / 1000} s`)), LOAD_TIMEOUT_MS);
@@ -124,6 +123,7 @@ export async function loadEmbedder(spec: ModelSpec | ModelPlan, logger: Logger):
     });
     extractor = await Promise.race([load, timeout]);
   } catch (cause) {
+    forgetTransformers();
     const why = cause instanceof Error ? cause.message : String(cause);
     const next = loc.folder
       ? `check that ${loc.folder} holds config.json, tokenizer.json, tokenizer_config.json and a valid onnx/${dtype === 'q8' ? 'model_quantized' : 'model'}.onnx, or choose another model`
@@ -155,18 +155,18 @@ export async function loadEmbedder(spec: ModelSpec | ModelPlan, logger: Logger):
  * transformers.js keeps the promise of the first ONNX session a process creates and makes
  * every later one wait on it, so when that first session fails (a corrupt model file)
  * every model loaded afterwards fails with the same error, even once the user has fixed
- * the setting, until the process restarts. So the first model file is opened by
- * onnxruntime directly and released: a bad file is reported from here, and the first
- * session transformers.js creates is one known to open.
+ * the setting, until the process restarts. After a failed load the module is dropped
+ * from the require cache, so the next load gets a fresh copy without that promise.
+ * (Opening the model with onnxruntime first, to catch a bad file before transformers.js
+ * sees it, did the same but kept about 10 MB more resident on every load.)
  */
-let firstSessionOpened = false;
-async function openFirstSessionDirectly(file: string): Promise<void> {
-  if (firstSessionOpened || typeof require !== 'function') return;
-  const ort = onnxRuntime();
-  if (!ort) return;
-  const session = await ort.InferenceSession.create(file);
-  await session.release();
-  firstSessionOpened = true;
+function forgetTransformers(): void {
+  if (typeof require !== 'function') return;
+  try {
+    delete require.cache[require.resolve('@huggingface/transformers')];
+  } catch {
+    // Not resolvable: the load failed before transformers.js was involved.
+  }
 }
 
 /**
