@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, test } from 'node:test';
 import * as lancedb from '@lancedb/lancedb';
 import { silentLogger } from '../../../server/engine/logger';
-import { VectorStore, WRITE_BATCH } from '../../../server/store/vectorStore';
+import { MAX_FRAGMENTS, VectorStore, WRITE_BATCH } from '../../../server/store/vectorStore';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -31,20 +31,25 @@ async function fill(store: VectorStore, offset = 0): Promise<void> {
   for (let i = 0; i < ROWS; i++) await store.put(`h${offset + i}`, Float32Array.of(1, i % 7, i % 3, 1));
 }
 
-test('a bulk run writes without compacting and compacts once at its end', async () => {
+test('a bulk run leaves its fragments while they are few; past MAX_FRAGMENTS its end compacts them and drops the superseded files', { timeout: 120_000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conexus-vec-'));
   dirs.push(dir);
   const store = (await VectorStore.open(dir, 'model#text2', silentLogger))!;
+  const dataFiles = () => fs.readdirSync(path.join(dir, `${store.tableName}.lance`, 'data')).length;
   store.beginBulk();
   await fill(store);
-  // A part batch still queued when the run ends: its write belongs to the run.
-  for (let i = 0; i < 100; i++) await store.put(`extra${i}`, Float32Array.of(0, 1, 0, 1));
-  assert.ok(await fragments(dir, store) >= 5, 'one fragment per commit while the run lasts');
+  await store.endBulk();
+  assert.equal(await fragments(dir, store), 5, 'a small run is not rewritten');
+  assert.equal(store.size, ROWS);
+  // A run that takes the table past MAX_FRAGMENTS, ending with a part batch still queued: its write belongs to the run.
+  store.beginBulk();
+  const more = WRITE_BATCH * (MAX_FRAGMENTS - 4) + 100;
+  for (let i = 0; i < more; i++) await store.put(`more${i}`, Float32Array.of(0, 1, i % 5, 1));
+  assert.ok(await fragments(dir, store) > MAX_FRAGMENTS, 'one fragment per commit while the run lasts');
   await store.endBulk();
   assert.equal(await fragments(dir, store), 1);
-  // The run's superseded files are gone with its old versions: one data file remains.
-  assert.equal(fs.readdirSync(path.join(dir, `${store.tableName}.lance`, 'data')).length, 1);
-  assert.equal(store.size, ROWS + 100);
+  assert.equal(dataFiles(), 1, 'the superseded files are gone with the old versions');
+  assert.equal(store.size, ROWS + more);
   assert.equal((await store.search(Float32Array.of(1, 0, 0, 1), 3)).length, 3);
   await store.close();
 });
