@@ -20,12 +20,12 @@ export const WRITE_BATCH = 512;
 /** Commits after which the table is compacted and old versions pruned (writes outside an embedding run). */
 const COMPACT_AFTER_WRITES = 4;
 /**
- * Fragments an embedding run may leave before its end compacts the table. Compacting
+ * Fragments a large embedding run (more than COMPACT_AFTER_WRITES commits) may leave
+ * before its end compacts the table; the next small run compacts as usual. Compacting
  * rewrites every vector: at the end of a cold pass over the 10,000-file bench (107
- * fragments) it raised the peak by about 45 MB (534 against 579-587 MB), while a vector
- * search over 107 or 256 fragments took no longer than over one (LanceDB scans fragments
- * in parallel). Past this many, the versions each commit keeps (a manifest listing every
- * fragment) are worth clearing.
+ * fragments) it raised the peak, already the pass's highest point, by about 45 MB (534
+ * against 579-587 MB), while a vector search over 107 or 256 fragments took no longer than
+ * over one (LanceDB scans fragments in parallel).
  */
 export const MAX_FRAGMENTS = 256;
 /**
@@ -57,6 +57,8 @@ export class VectorStore {
   private pending: Array<{ hash: string; vector: Float32Array }> = [];
   private writesSinceCompact = 0;
   private bulk = false;
+  /** Commits in the current run (see beginBulk). */
+  private runCommits = 0;
 
   private constructor(
     private readonly db: lancedb.Connection,
@@ -163,6 +165,7 @@ export class VectorStore {
       this.changes++;
       throw err;
     }
+    this.runCommits++;
     if (++this.writesSinceCompact >= COMPACT_AFTER_WRITES && !this.bulk) await this.compact();
   }
 
@@ -195,9 +198,10 @@ export class VectorStore {
    */
   beginBulk(): void {
     this.bulk = true;
+    this.runCommits = 0;
   }
 
-  /** Ends a run of writes: writes what is queued and compacts if more than MAX_FRAGMENTS fragments piled up. */
+  /** Ends a run of writes: writes what is queued and compacts under the usual rule, or for a large run past MAX_FRAGMENTS fragments. */
   async endBulk(): Promise<void> {
     // Flushed as part of the run, so the compaction below is the run's only one.
     await this.flush();
@@ -206,6 +210,10 @@ export class VectorStore {
     // fragment of the run, so with it kept the superseded files (a copy of every vector
     // written) stayed on disk until some later compaction. A reader in another process
     // that loses its version to this gets keyword results for that one query (search.ts).
+    if (this.runCommits <= COMPACT_AFTER_WRITES) {
+      if (this.writesSinceCompact >= COMPACT_AFTER_WRITES) await this.compact(0);
+      return;
+    }
     const fragments = this.table ? await this.table.stats().then((s) => s.fragmentStats.numFragments, () => 0) : 0;
     if (fragments > MAX_FRAGMENTS) await this.compact(0);
   }

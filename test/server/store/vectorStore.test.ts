@@ -31,7 +31,7 @@ async function fill(store: VectorStore, offset = 0): Promise<void> {
   for (let i = 0; i < ROWS; i++) await store.put(`h${offset + i}`, Float32Array.of(1, i % 7, i % 3, 1));
 }
 
-test('a bulk run leaves its fragments while they are few; past MAX_FRAGMENTS its end compacts them and drops the superseded files', { timeout: 120_000 }, async () => {
+test('a large bulk run leaves its fragments, the next small one compacts them; past MAX_FRAGMENTS a large run compacts too, dropping the superseded files', { timeout: 120_000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conexus-vec-'));
   dirs.push(dir);
   const store = (await VectorStore.open(dir, 'model#text2', silentLogger))!;
@@ -39,17 +39,22 @@ test('a bulk run leaves its fragments while they are few; past MAX_FRAGMENTS its
   store.beginBulk();
   await fill(store);
   await store.endBulk();
-  assert.equal(await fragments(dir, store), 5, 'a small run is not rewritten');
+  assert.equal(await fragments(dir, store), 5, 'a large run is not rewritten at its end');
   assert.equal(store.size, ROWS);
+  store.beginBulk();
+  await store.put('small', Float32Array.of(1, 1, 1, 1));
+  await store.endBulk();
+  assert.equal(await fragments(dir, store), 1, 'a small run compacts what piled up');
+  assert.equal(dataFiles(), 1);
   // A run that takes the table past MAX_FRAGMENTS, ending with a part batch still queued: its write belongs to the run.
   store.beginBulk();
-  const more = WRITE_BATCH * (MAX_FRAGMENTS - 4) + 100;
+  const more = WRITE_BATCH * MAX_FRAGMENTS + 100;
   for (let i = 0; i < more; i++) await store.put(`more${i}`, Float32Array.of(0, 1, i % 5, 1));
   assert.ok(await fragments(dir, store) > MAX_FRAGMENTS, 'one fragment per commit while the run lasts');
   await store.endBulk();
   assert.equal(await fragments(dir, store), 1);
   assert.equal(dataFiles(), 1, 'the superseded files are gone with the old versions');
-  assert.equal(store.size, ROWS + more);
+  assert.equal(store.size, ROWS + 1 + more);
   assert.equal((await store.search(Float32Array.of(1, 0, 0, 1), 3)).length, 3);
   await store.close();
 });
