@@ -288,8 +288,10 @@ export class Engine implements EngineApi {
   async startWatching(): Promise<void> {
     this.assertWritable('watch');
     await this.watching.start();
-    // A long-running engine will be asked semantic queries; have the model ready for the first.
-    this.semantic.warm();
+    // A long-running engine will be asked semantic queries; have the model ready for the
+    // first. After the pass under way (the start-up pass, usually): keyword search first,
+    // and the pass loads the model itself if it has anything to embed.
+    void this.chain.then(() => { if (!this.closed) this.semantic.warm(); });
   }
 
   /** A watcher batch: index just those paths, or everything after an overflow or ignore-file change. */
