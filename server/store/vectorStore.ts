@@ -13,8 +13,8 @@ import type { Logger } from '../engine/logger';
  * Rows written in one LanceDB commit. Fewer, larger commits mean fewer fragments, but
  * each write's native memory grows with its batch and the allocator keeps it: a cold
  * pass with the model over the 10,000-file bench peaked at 587-606 MB with 512 rows and
- * 626-640 MB with 4,096 (interleaved runs), for 0.5 s more of 20; an embedding run ends
- * with a compaction anyway (`endBulk`).
+ * 626-640 MB with 4,096 (interleaved runs), for 0.5 s more of 20. The fragments they
+ * leave are merged by `endBulk` under MAX_FRAGMENTS's rule.
  */
 export const WRITE_BATCH = 512;
 /** Commits after which the table is compacted and old versions pruned (writes outside an embedding run). */
@@ -206,16 +206,13 @@ export class VectorStore {
     // Flushed as part of the run, so the compaction below is the run's only one.
     await this.flush();
     this.bulk = false;
-    // No grace for old versions here: the last one written a moment ago still lists every
-    // fragment of the run, so with it kept the superseded files (a copy of every vector
-    // written) stayed on disk until some later compaction. A reader in another process
-    // that loses its version to this gets keyword results for that one query (search.ts).
-    if (this.runCommits <= COMPACT_AFTER_WRITES) {
-      if (this.writesSinceCompact >= COMPACT_AFTER_WRITES) await this.compact(0);
-      return;
-    }
-    const fragments = this.table ? await this.table.stats().then((s) => s.fragmentStats.numFragments, () => 0) : 0;
-    if (fragments > MAX_FRAGMENTS) await this.compact(0);
+    const due = this.runCommits <= COMPACT_AFTER_WRITES
+      ? this.writesSinceCompact >= COMPACT_AFTER_WRITES
+      : this.table !== null && (await this.table.stats().then((s) => s.fragmentStats.numFragments, () => 0)) > MAX_FRAGMENTS;
+    // No grace for old versions: the last one, written a moment ago, lists every fragment,
+    // so keeping it kept every superseded file on disk until some later compaction. A reader
+    // in another process that loses its version gets keyword results for that one query (search.ts).
+    if (due) await this.compact(0);
   }
 
   /**
